@@ -1,0 +1,59 @@
+// checks.hpp — the argument checks shared by the point-to-point and collective bindings. Each
+// returns MPI_SUCCESS or the error class after reporting it for `call` (see errors.hpp).
+#pragma once
+
+#include <mpi.h>
+
+#include "lib/datatype.hpp"
+#include "lib/errors.hpp"
+#include "lib/rank_state.hpp"
+
+namespace mosix::lib {
+
+// Initialized + `comm` is live; sets *out.
+inline int check_comm(MPI_Comm comm, const char* call, Comm** out) {
+    if (int e = check_initialized(call)) return e;
+    Comm* c = comm_get(comm);
+    MOSIX_CHECK(c, MPI_COMM_WORLD, MPI_ERR_COMM, call, "communicator %#x is not a valid communicator",
+                comm);
+    *out = c;
+    return MPI_SUCCESS;
+}
+
+// A (buffer, count, datatype) triple; sets *out to the datatype.
+inline int check_buffer(const Comm& c, MPI_Comm comm, const void* buf, int count, MPI_Datatype type,
+                        const char* call, const Datatype** out) {
+    (void)c;
+    MOSIX_CHECK(count >= 0, comm, MPI_ERR_COUNT, call, "count %d is negative", count);
+    const Datatype* dt = datatype_get(type);
+    MOSIX_CHECK(dt, comm, MPI_ERR_TYPE, call, "datatype %#x is not a valid datatype", type);
+    MOSIX_CHECK(buf || count == 0 || dt->size == 0, comm, MPI_ERR_BUFFER, call,
+                "buffer is NULL but count is %d", count);
+    *out = dt;
+    return MPI_SUCCESS;
+}
+
+inline int check_dest(const Comm& c, MPI_Comm comm, int rank, const char* call) {
+    MOSIX_CHECK(rank == MPI_PROC_NULL || (rank >= 0 && rank < c.size()), comm, MPI_ERR_RANK, call,
+                "destination rank %d is not in 0..%d", rank, c.size() - 1);
+    return MPI_SUCCESS;
+}
+
+inline int check_source(const Comm& c, MPI_Comm comm, int rank, const char* call) {
+    MOSIX_CHECK(rank == MPI_PROC_NULL || rank == MPI_ANY_SOURCE || (rank >= 0 && rank < c.size()),
+                comm, MPI_ERR_RANK, call, "source rank %d is not in 0..%d", rank, c.size() - 1);
+    return MPI_SUCCESS;
+}
+
+inline int check_send_tag(MPI_Comm comm, int tag, const char* call) {
+    MOSIX_CHECK(tag >= 0, comm, MPI_ERR_TAG, call, "tag %d is negative", tag);
+    return MPI_SUCCESS;
+}
+
+inline int check_recv_tag(MPI_Comm comm, int tag, const char* call) {
+    MOSIX_CHECK(tag >= 0 || tag == MPI_ANY_TAG, comm, MPI_ERR_TAG, call,
+                "tag %d is negative and not MPI_ANY_TAG", tag);
+    return MPI_SUCCESS;
+}
+
+}  // namespace mosix::lib

@@ -1,0 +1,76 @@
+// comm_query.cc — the hot communicator queries (rank, size) and attributes and names.
+#include <mpi.h>
+
+#include "checks.hpp"
+
+#include <climits>
+#include <cstring>
+
+using namespace mosix::lib;
+
+extern "C" {
+
+int MPI_Comm_rank(MPI_Comm comm, int* rank) {
+    Comm* c = nullptr;
+    if (int e = check_comm(comm, "MPI_Comm_rank", &c)) return e;
+    MOSIX_CHECK(rank, comm, MPI_ERR_ARG, "MPI_Comm_rank", "rank is NULL");
+    *rank = c->rank;
+    return MPI_SUCCESS;
+}
+
+int MPI_Comm_size(MPI_Comm comm, int* size) {
+    Comm* c = nullptr;
+    if (int e = check_comm(comm, "MPI_Comm_size", &c)) return e;
+    MOSIX_CHECK(size, comm, MPI_ERR_ARG, "MPI_Comm_size", "size is NULL");
+    *size = c->size();
+    return MPI_SUCCESS;
+}
+
+int MPI_Comm_test_inter(MPI_Comm comm, int* flag) {
+    Comm* c = nullptr;
+    if (int e = check_comm(comm, "MPI_Comm_test_inter", &c)) return e;
+    MOSIX_CHECK(flag, comm, MPI_ERR_ARG, "MPI_Comm_test_inter", "flag is NULL");
+    *flag = 0;
+    return MPI_SUCCESS;
+}
+
+int MPI_Comm_get_attr(MPI_Comm comm, int keyval, void* attribute_val, int* flag) {
+    Comm* c = nullptr;
+    if (int e = check_comm(comm, "MPI_Comm_get_attr", &c)) return e;
+    MOSIX_CHECK(attribute_val && flag, comm, MPI_ERR_ARG, "MPI_Comm_get_attr",
+                "attribute_val or flag is NULL");
+    // Predefined attributes are pointers to values that live as long as the library.
+    static int tag_ub = INT_MAX, host = MPI_PROC_NULL, io = MPI_ANY_SOURCE, wtime_global = 0;
+    int* value = nullptr;
+    switch (keyval) {
+        case MPI_TAG_UB: value = &tag_ub; break;
+        case MPI_HOST: value = &host; break;
+        case MPI_IO: value = &io; break;
+        case MPI_WTIME_IS_GLOBAL: value = &wtime_global; break;
+        default:
+            return raise_error(comm, MPI_ERR_KEYVAL, "MPI_Comm_get_attr",
+                               "keyval %d is not a known attribute key", keyval);
+    }
+    *static_cast<int**>(attribute_val) = value;
+    *flag = 1;
+    return MPI_SUCCESS;
+}
+
+int MPI_Comm_set_name(MPI_Comm comm, const char* name) {
+    Comm* c = nullptr;
+    if (int e = check_comm(comm, "MPI_Comm_set_name", &c)) return e;
+    MOSIX_CHECK(name, comm, MPI_ERR_ARG, "MPI_Comm_set_name", "name is NULL");
+    c->name.assign(name, strnlen(name, MPI_MAX_OBJECT_NAME - 1));
+    return MPI_SUCCESS;
+}
+
+int MPI_Comm_get_name(MPI_Comm comm, char* name, int* resultlen) {
+    Comm* c = nullptr;
+    if (int e = check_comm(comm, "MPI_Comm_get_name", &c)) return e;
+    MOSIX_CHECK(name && resultlen, comm, MPI_ERR_ARG, "MPI_Comm_get_name", "name or resultlen is NULL");
+    std::memcpy(name, c->name.c_str(), c->name.size() + 1);
+    *resultlen = static_cast<int>(c->name.size());
+    return MPI_SUCCESS;
+}
+
+}  // extern "C"

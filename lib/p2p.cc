@@ -1,0 +1,179 @@
+#include "p2p.hpp"
+
+#include "runtime/rank_memory.hpp"
+#include "runtime/scheduler.hpp"
+
+#include <cstring>
+
+namespace mosix::lib {
+
+namespace {
+
+int buffer_class(std::size_t bytes) noexcept {
+    for (int c = 0; c < kBufferClasses; ++c)
+        if (bytes <= kBufferClassBytes[c]) return c;
+    return -1;
+}
+
+Unexpected* unexpected_alloc(RankState& s, std::size_t bytes) {
+    int c = buffer_class(bytes);
+    Unexpected* u = s.free_buffers[c];
+    if (u) {
+        s.free_buffers[c] = u->next;
+    } else {
+        u = static_cast<Unexpected*>(rt::rank_alloc(sizeof(Unexpected) + kBufferClassBytes[c]));
+        u->capacity = kBufferClassBytes[c];
+    }
+    u->rendezvous = nullptr;
+    return u;
+}
+
+Unexpected* rendezvous_alloc(RankState& s) {
+    Unexpected* u = unexpected_alloc(s, 0);
+    return u;
+}
+
+void unexpected_free(RankState& s, Unexpected* u) noexcept {
+    int c = buffer_class(u->capacity);
+    u->next = s.free_buffers[c];
+    s.free_buffers[c] = u;
+}
+
+// Copies an arrived message into a matched receive and completes the receive.
+void deliver(Request* recv, const Envelope& env, const void* data) noexcept {
+    std::size_t n = env.bytes;
+    if (n > recv->bytes) {
+        n = recv->bytes;
+        recv->status_error = MPI_ERR_TRUNCATE;
+    }
+    if (n) std::memcpy(recv->buf, data, n);
+    recv->status_source = env.source;
+    recv->status_tag = env.tag;
+    recv->status_bytes = n;
+    recv->arrived_bytes = env.bytes;
+    request_complete(recv);
+}
+
+}  // namespace
+
+void send_start(Request* req, int dest_world, const Envelope& env, const void* buf, bool synchronous) {
+    rt::Rank* dest = rt::local_rank(dest_world);
+    RankState& ds = state_of(dest);
+    if (Request* recv = ds.queues.take_posted(env)) {
+        deliver(recv, env, buf);
+        req->complete = true;
+        return;
+    }
+    Unexpected* u;
+    if (env.bytes <= kEagerLimit && !synchronous) {
+        u = unexpected_alloc(ds, env.bytes);
+        if (env.bytes) std::memcpy(u->data(), buf, env.bytes);
+        req->complete = true;
+    } else {
+        u = rendezvous_alloc(ds);
+        u->rendezvous = req;
+        req->buf = const_cast<void*>(buf);
+        req->bytes = env.bytes;
+    }
+    u->env = env;
+    ds.queues.unexpected.push(u);
+    if (ds.queues.wake_on_arrival) rt::wake(dest);
+}
+
+void recv_start(Request* req) {
+    RankState& s = state_of(req->owner);
+    Unexpected* u = s.queues.find_unexpected(req->context, req->peer, req->tag);
+    if (!u) {
+        s.queues.posted.push(req);
+        return;
+    }
+    s.queues.unexpected.remove(u);
+    if (Request* sender = u->rendezvous) {
+        deliver(req, u->env, sender->buf);
+        request_complete(sender);
+    } else {
+        deliver(req, u->env, u->data());
+    }
+    unexpected_free(s, u);
+}
+
+void wait_for(Request* req, const char* call) {
+    if (req->complete) return;
+    RankState& s = self_state();
+    s.waiting_on = req;
+    do rt::block(call);
+    while (!req->complete);
+    s.waiting_on = nullptr;
+}
+
+bool probe(std::uint32_t context, int source, int tag, bool block, Envelope* found) {
+    RankState& s = self_state();
+    for (;;) {
+        if (Unexpected* u = s.queues.find_unexpected(context, source, tag)) {
+            *found = u->env;
+            return true;
+        }
+        if (!block) return false;
+        s.queues.wake_on_arrival = true;
+        rt::block("MPI_Probe");
+        s.queues.wake_on_arrival = false;
+    }
+}
+
+bool cancel_recv(Request* req) {
+    if (req->complete) return false;
+    RankState& s = state_of(req->owner);
+    s.queues.posted.remove(req);
+    req->cancelled = true;
+    req->status_source = MPI_ANY_SOURCE;
+    req->status_tag = MPI_ANY_TAG;
+    req->status_bytes = 0;
+    request_complete(req);
+    return true;
+}
+
+void coll_send(const Comm& comm, const void* buf, std::size_t bytes, int dest, int tag) {
+    Request req;
+    req.kind = RequestKind::send;
+    req.owner = rt::this_rank();
+    Envelope env{comm.coll_context(), comm.rank, tag, bytes};
+    send_start(&req, comm.group->world_of(dest), env, buf, false);
+    wait_for(&req, "a collective");
+}
+
+void coll_recv(const Comm& comm, void* buf, std::size_t bytes, int source, int tag) {
+    Request req;
+    req.owner = rt::this_rank();
+    req.context = comm.coll_context();
+    req.peer = source;
+    req.tag = tag;
+    req.buf = buf;
+    req.bytes = bytes;
+    recv_start(&req);
+    wait_for(&req, "a collective");
+}
+
+void coll_sendrecv(const Comm& comm, const void* sbuf, std::size_t sbytes, int dest, void* rbuf,
+                   std::size_t rbytes, int source, int tag) {
+    Request recv;
+    recv.owner = rt::this_rank();
+    recv.context = comm.coll_context();
+    recv.peer = source;
+    recv.tag = tag;
+    recv.buf = rbuf;
+    recv.bytes = rbytes;
+    recv_start(&recv);
+    coll_send(comm, sbuf, sbytes, dest, tag);
+    wait_for(&recv, "a collective");
+}
+
+void status_from(const Request* req, MPI_Status* status) noexcept {
+    if (status == MPI_STATUS_IGNORE) return;
+    status->MPI_SOURCE = req->status_source;
+    status->MPI_TAG = req->status_tag;
+    status->MPI_ERROR = req->status_error;
+    status->mosix_cancelled = req->cancelled ? 1 : 0;
+    status->mosix_bytes = static_cast<long long>(req->status_bytes);
+}
+
+}  // namespace mosix::lib

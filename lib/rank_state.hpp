@@ -1,0 +1,69 @@
+// rank_state.hpp — everything the library keeps for one rank: its matching engine, its handle
+// tables (communicators, groups, user ops, error handlers), its request pool and its lifecycle.
+// It is rank-owned state: it will travel with the rank when the rank migrates.
+#pragma once
+
+#include <mpi.h>
+
+#include "group.hpp"
+#include "match.hpp"
+#include "request.hpp"
+#include "runtime/this_rank.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mosix::lib {
+
+struct Comm {
+    bool live = false;
+    std::uint32_t context = 0;  // point-to-point; context + 1 carries this communicator's collectives
+    GroupPtr group;
+    int rank = MPI_UNDEFINED;   // this rank's rank in the communicator
+    MPI_Errhandler errhandler = MPI_ERRORS_ARE_FATAL;
+    std::string name;
+
+    int size() const noexcept { return group->size; }
+    std::uint32_t coll_context() const noexcept { return context + 1; }
+};
+
+struct UserOp {
+    bool live = false;
+    MPI_User_function* fn = nullptr;
+    bool commutative = true;
+};
+
+struct UserErrhandler {
+    bool live = false;
+    MPI_Comm_errhandler_function* fn = nullptr;
+};
+
+// Size classes of pooled eager-message buffers; larger unexpected messages use rendezvous.
+constexpr std::size_t kEagerLimit = 64 * 1024;
+constexpr int kBufferClasses = 4;
+constexpr std::size_t kBufferClassBytes[kBufferClasses] = {256, 4096, 16384, kEagerLimit};
+
+struct RankState {
+    MatchQueues queues;
+    std::vector<Comm> comms;              // by communicator handle index
+    std::vector<GroupPtr> groups;         // by group handle index; 0 is MPI_GROUP_EMPTY
+    std::vector<UserOp> ops;              // user ops: handle index - MOSIX_OP_PREDEFINED_COUNT
+    std::vector<UserErrhandler> errhandlers;  // user handlers: handle index - 2
+    Request* free_requests = nullptr;     // request pool (linked through `next`)
+    Unexpected* free_buffers[kBufferClasses] = {};
+    std::uint32_t next_context = 4;       // 0/1 world, 2/3 self
+    bool initialized = false;
+    bool finalized = false;
+    const Request* waiting_on = nullptr;  // for deadlock reports
+};
+
+// The calling rank's state, created on first use. REQUIRES: called by a rank.
+RankState& self_state();
+// Any local rank's state (the receiver's, when a sender delivers to it).
+RankState& state_of(rt::Rank* r);
+
+// The communicator for handle `h` in the calling rank's table, or nullptr if `h` is not a live one.
+Comm* comm_get(MPI_Comm h) noexcept;
+
+}  // namespace mosix::lib

@@ -1,0 +1,49 @@
+#include "request.hpp"
+
+#include "rank_state.hpp"
+#include "runtime/rank_memory.hpp"
+#include "runtime/scheduler.hpp"
+
+namespace mosix::lib {
+
+namespace {
+constexpr int kChunk = 64;  // requests allocated at once when the pool runs dry
+}
+
+void request_complete(Request* r) noexcept {
+    r->complete = true;
+    if (r->user_freed) {
+        request_release(r);
+        return;
+    }
+    rt::wake(r->owner);
+}
+
+Request* request_alloc(RequestKind kind) {
+    RankState& s = self_state();
+    if (!s.free_requests) {
+        auto* chunk = static_cast<Request*>(rt::rank_alloc(sizeof(Request) * kChunk));
+        for (int i = 0; i < kChunk; ++i) {
+            Request* r = new (&chunk[i]) Request();
+            r->magic = Request::kFreed;
+            r->next = s.free_requests;
+            s.free_requests = r;
+        }
+    }
+    Request* r = s.free_requests;
+    s.free_requests = r->next;
+    *r = Request();
+    r->kind = kind;
+    r->pooled = true;
+    r->owner = rt::this_rank();
+    return r;
+}
+
+void request_release(Request* r) noexcept {
+    RankState& s = state_of(r->owner);
+    r->magic = Request::kFreed;
+    r->next = s.free_requests;
+    s.free_requests = r;
+}
+
+}  // namespace mosix::lib

@@ -1,0 +1,75 @@
+// request.hpp — request objects: one per pending send or receive, owned by the rank that started
+// it. MPI_Request is a pointer to one. Blocking calls keep theirs on the rank's stack (which is
+// rank memory); nonblocking calls take one from the rank's pool, so neither path allocates.
+#pragma once
+
+#include <mpi.h>
+
+#include "runtime/rank.hpp"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace mosix::lib {
+
+struct Envelope {
+    std::uint32_t context;  // communicator context id (point-to-point or collective)
+    int source;             // sender's rank in the communicator
+    int tag;
+    std::size_t bytes;
+};
+
+enum class RequestKind : std::uint8_t { send, recv };
+
+}  // namespace mosix::lib
+
+// Named at global scope because mpi.h's MPI_Request is `struct mosix_request*`.
+struct mosix_request {
+    static constexpr std::uint32_t kLive = 0x6d6f7271;  // "morq"
+    static constexpr std::uint32_t kFreed = 0x66726565;
+
+    std::uint32_t magic = kLive;
+    mosix::lib::RequestKind kind = mosix::lib::RequestKind::recv;
+    bool complete = false;
+    bool cancelled = false;
+    bool pooled = false;       // returns to the rank's pool when done
+    bool user_freed = false;   // MPI_Request_free before completion: release on completion
+    mosix::rt::Rank* owner = nullptr;
+
+    // Match specification (receive) or envelope (send).
+    std::uint32_t context = 0;
+    int peer = 0;  // receive: source or MPI_ANY_SOURCE; send: destination world rank
+    int tag = 0;
+
+    // Receive: where the data goes. Send (rendezvous): where it comes from.
+    void* buf = nullptr;
+    std::size_t bytes = 0;  // receive: capacity; send: message size
+
+    // Result (receive).
+    int status_source = MPI_ANY_SOURCE;
+    int status_tag = MPI_ANY_TAG;
+    int status_error = MPI_SUCCESS;
+    std::size_t status_bytes = 0;
+    std::size_t arrived_bytes = 0;  // differs from status_bytes when truncated
+
+    // Posted-receive queue links (intrusive, so cancel is O(1)).
+    mosix_request* prev = nullptr;
+    mosix_request* next = nullptr;
+};
+
+namespace mosix::lib {
+
+using Request = mosix_request;
+
+// Completes `r` and wakes its owner if it waits.
+void request_complete(Request* r) noexcept;
+
+// A request from the calling rank's pool, initialised for `kind`.
+Request* request_alloc(RequestKind kind);
+// Returns a completed pooled request to its owner's pool.
+void request_release(Request* r) noexcept;
+
+// True if `r` looks like a live request object (not null, not freed, not garbage with our magic).
+inline bool request_valid(const Request* r) noexcept { return r && r->magic == Request::kLive; }
+
+}  // namespace mosix::lib

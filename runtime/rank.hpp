@@ -1,0 +1,34 @@
+// rank.hpp — the runtime's control block of one rank (one instance of the user's program).
+//
+// The runtime knows a rank as a fiber with a state; what the rank is doing in the communication
+// library lives behind `lib`, which the runtime never looks into (layering: runtime/ knows no lib/).
+#pragma once
+
+#include <boost/context/detail/fcontext.hpp>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace mosix::rt {
+
+enum class RankState : std::uint8_t {
+    ready,    // in the run queue
+    running,  // the fiber on the CPU
+    blocked,  // waiting for wake()
+    done,     // its main returned; the stack is released
+};
+
+struct Rank {
+    int id = -1;  // rank in MPI_COMM_WORLD
+    RankState state = RankState::ready;
+    Rank* next_ready = nullptr;  // intrusive run-queue link
+    boost::context::detail::fcontext_t context = nullptr;
+    void* stack_low = nullptr;  // lowest usable stack byte; the guard page lies just below
+    std::size_t stack_size = 0;
+    const char* blocked_in = nullptr;  // the call a blocked rank waits in, for deadlock reports
+    int exit_code = 0;
+    bool started = false;
+    void* lib = nullptr;  // the communication library's per-rank state (opaque here)
+};
+
+}  // namespace mosix::rt

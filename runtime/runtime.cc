@@ -1,0 +1,188 @@
+// runtime.cc — start-up of a PE: job shape from the environment, slots, rank fibers, and the end
+// of each rank (exit status, stack release).
+#include "runtime.hpp"
+
+#include "crash.hpp"
+#include "fiber.hpp"
+#include "runtime_internal.hpp"
+#include "scheduler.hpp"
+
+#include <getopt.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <string>
+
+namespace mosix::rt {
+
+namespace {
+
+PeState the_pe;
+
+// Reads a positive integer with an optional K/M/G suffix; returns false if `text` is not one.
+bool parse_size(const char* text, std::size_t* out) {
+    errno = 0;
+    char* end = nullptr;
+    unsigned long long v = std::strtoull(text, &end, 10);
+    if (errno || end == text || text[0] == '-') return false;
+    switch (*end) {
+        case 'k': case 'K': v <<= 10; ++end; break;
+        case 'm': case 'M': v <<= 20; ++end; break;
+        case 'g': case 'G': v <<= 30; ++end; break;
+        default: break;
+    }
+    if (*end == 'i' || *end == 'B') ++end;
+    if (*end == 'B') ++end;
+    if (*end != '\0' || v == 0) return false;
+    *out = static_cast<std::size_t>(v);
+    return true;
+}
+
+}  // namespace
+
+JobConfig config_from_environment() {
+    JobConfig c;
+    if (const char* n = std::getenv("MOSIX_NRANKS")) {
+        char* end = nullptr;
+        long v = std::strtol(n, &end, 10);
+        if (end == n || *end != '\0' || v < 1 || v > (1L << 24))
+            fail_job(2, "MOSIX_NRANKS='%s' is not a rank count between 1 and %ld", n, 1L << 24);
+        c.nranks = static_cast<int>(v);
+    }
+    if (const char* s = std::getenv("MOSIX_STACK_SIZE")) {
+        std::size_t v = 0;
+        if (!parse_size(s, &v) || v < 64 * 1024)
+            fail_job(2, "MOSIX_STACK_SIZE='%s' is not a stack size of at least 64K", s);
+        c.stack_size = v;
+    }
+    return c;
+}
+
+namespace {
+
+// Each rank gets its own copy of argv: programs (and getopt) permute and edit it.
+char** copy_argv(int argc, char** argv) {
+    char** copy = static_cast<char**>(std::calloc(static_cast<std::size_t>(argc) + 1, sizeof(char*)));
+    for (int i = 0; i < argc; ++i) copy[i] = strdup(argv[i]);
+    return copy;
+}
+
+void rank_entry(Rank* r) {
+    PeState& p = the_pe;
+    char** argv = copy_argv(p.argc, p.argv);
+    optind = 0;  // getopt's state is a process global; every rank parses its argv from the start
+    int status = 0;
+    try {
+        status = p.body(p.argc, argv);
+    } catch (const std::exception& e) {
+        fail_job(1, "uncaught exception: %s", e.what());
+    } catch (...) {
+        fail_job(1, "uncaught exception of a non-standard type");
+    }
+    for (int i = 0; i < p.argc; ++i) std::free(argv[i]);
+    std::free(argv);
+    r->exit_code = status;
+    if (p.exit_check) {
+        if (const char* why = p.exit_check(r)) fail_job(1, "%s", why);
+    }
+    r->state = RankState::done;
+    fiber_exit(r);
+}
+
+}  // namespace
+
+PeState& pe() noexcept { return the_pe; }
+const JobConfig& job_config() noexcept { return the_pe.config; }
+void set_rank_exit_check(RankExitCheck check) noexcept { the_pe.exit_check = check; }
+void set_blocked_describer(BlockedDescriber d) noexcept { the_pe.describe_blocked = d; }
+void set_rank_release(RankRelease release) noexcept { the_pe.release_lib = release; }
+
+void fail_job(int status, const char* fmt, ...) {
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    std::vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    std::fflush(stdout);
+    if (Rank* r = this_rank())
+        std::fprintf(stderr, "mosix: rank %d: %s\n", r->id, msg);
+    else
+        std::fprintf(stderr, "mosix: %s\n", msg);
+    std::fflush(stderr);
+    _exit(status);
+}
+
+void finish_rank(Rank* r) {
+    PeState& p = the_pe;
+    p.slots.release_stack(r->id);
+    --p.live_ranks;
+    if (r->exit_code != 0 && p.exit_status == 0) p.exit_status = r->exit_code;
+}
+
+void report_deadlock_and_exit() {
+    PeState& p = the_pe;
+    std::string report = "deadlock: all " + std::to_string(p.live_ranks) +
+                         " unfinished ranks wait for messages that no rank will send:";
+    int shown = 0;
+    for (int i = 0; i < p.config.nranks && shown < 8; ++i) {
+        Rank& r = p.ranks[static_cast<std::size_t>(i)];
+        if (r.state != RankState::blocked) continue;
+        char what[200] = "";
+        if (p.describe_blocked) p.describe_blocked(&r, what, sizeof what);
+        report += "\n  rank " + std::to_string(r.id) + " in " + (r.blocked_in ? r.blocked_in : "?") +
+                  (what[0] ? std::string(" ") + what : std::string());
+        ++shown;
+    }
+    if (p.live_ranks > shown) report += "\n  ...";
+    fail_job(1, "%s", report.c_str());
+}
+
+int run_job(const JobConfig& config, int argc, char** argv, std::function<int(int, char**)> body) {
+    PeState& p = the_pe;
+    if (p.ranks) {  // a previous job in this process: give its slots back first
+        munmap(reinterpret_cast<void*>(SlotRegion::kRegionBase),
+               p.slots.slot_size() * static_cast<std::size_t>(p.config.nranks));
+        for (int i = 0; i < p.config.nranks; ++i) {
+            Rank& r = p.ranks[static_cast<std::size_t>(i)];
+            if (r.lib && p.release_lib) p.release_lib(&r);
+        }
+        p.ranks.reset();
+    }
+    p.config = config;
+    p.exit_status = 0;
+    if (std::string why = p.slots.reserve(p.config.nranks, p.config.stack_size); !why.empty())
+        fail_job(1, "%s", why.c_str());
+    install_crash_handlers(&p.slots);
+    p.argc = argc;
+    p.argv = argv;
+    p.body = std::move(body);
+    int n = p.config.nranks;
+    detail::world_size = n;
+    p.ranks = std::make_unique<Rank[]>(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        Rank* r = &p.ranks[static_cast<std::size_t>(i)];
+        r->id = i;
+        r->stack_size = p.slots.stack_size();
+        r->stack_low = p.slots.map_stack(i);
+        if (!r->stack_low) fail_job(1, "cannot map the stack of rank %d: %s", i, std::strerror(errno));
+        fiber_create(r, rank_entry);
+        make_runnable(r);
+    }
+    p.live_ranks = n;
+    run_scheduler();
+    std::fflush(stdout);
+    return p.exit_status;
+}
+
+}  // namespace mosix::rt
+
+extern "C" int mosix_runtime_main(int argc, char** argv, int (*user_main)(int, char**)) {
+    using namespace mosix::rt;
+    return run_job(config_from_environment(), argc, argv, user_main);
+}

@@ -1,0 +1,55 @@
+// runtime.hpp — the PE runtime's entry point and job-wide services for the layers above it.
+//
+// The user's program is linked with `-Wl,--wrap=main` and libmosix_main.a, whose __wrap_main calls
+// mosix_runtime_main(): the runtime reads the job's shape from the environment mosexec set
+// (MOSIX_NRANKS, MOSIX_STACK_SIZE), creates one fiber per rank, runs the user's real main once in
+// each, and returns the job's exit status.
+#pragma once
+
+#include "rank.hpp"
+
+#include <cstddef>
+#include <functional>
+
+extern "C" {
+// Runs `user_main` as every rank of this PE; returns the process's exit status.
+int mosix_runtime_main(int argc, char** argv, int (*user_main)(int, char**));
+}
+
+namespace mosix::rt {
+
+struct JobConfig {
+    int nranks = 1;
+    std::size_t stack_size = 8ULL << 20;
+};
+
+const JobConfig& job_config() noexcept;
+
+// Reads the job's shape from the environment mosexec sets; a malformed value ends the process
+// with a message (exit status 2).
+JobConfig config_from_environment();
+
+// Runs one job of `config.nranks` ranks on this PE, each calling `body(argc, argv)` on its own
+// copy of argv; returns the job's exit status (0, or the first failing rank's). Can be called
+// again once it returned (tests run many jobs in one process). REQUIRES: not called by a rank.
+int run_job(const JobConfig& config, int argc, char** argv, std::function<int(int, char**)> body);
+
+// Ends the whole job now: prints "mosix: rank R: <message>" (or "mosix: <message>" outside a rank)
+// as one line on stderr and exits with `status`. Safe to call from any rank or the scheduler.
+[[noreturn]] void fail_job(int status, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+
+// Called on the rank's own stack when its main has returned, before its stack is released; returns
+// nullptr if the rank ended well, or why it did not (the job then fails with that message).
+using RankExitCheck = const char* (*)(Rank*);
+void set_rank_exit_check(RankExitCheck check) noexcept;
+
+// Called when every rank left on this PE is blocked: appends to `out` (size n) what `rank` waits
+// for, so a deadlock report says more than the call's name.
+using BlockedDescriber = void (*)(Rank* rank, char* out, std::size_t n);
+void set_blocked_describer(BlockedDescriber describe) noexcept;
+
+// Frees the library's per-rank state when a finished job is torn down (before the next run_job).
+using RankRelease = void (*)(Rank*);
+void set_rank_release(RankRelease release) noexcept;
+
+}  // namespace mosix::rt

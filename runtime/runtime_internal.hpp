@@ -1,0 +1,34 @@
+// runtime_internal.hpp — state and helpers shared by the runtime's own files (not the library's).
+#pragma once
+
+#include "rank.hpp"
+#include "runtime.hpp"
+#include "slots.hpp"
+
+#include <functional>
+#include <memory>
+
+namespace mosix::rt {
+
+struct PeState {
+    JobConfig config;
+    SlotRegion slots;
+    std::unique_ptr<Rank[]> ranks;
+    int live_ranks = 0;
+    int exit_status = 0;  // the first failing rank's status
+    int argc = 0;
+    char** argv = nullptr;
+    std::function<int(int, char**)> body;
+    RankExitCheck exit_check = nullptr;
+    BlockedDescriber describe_blocked = nullptr;
+    RankRelease release_lib = nullptr;
+};
+
+PeState& pe() noexcept;
+
+void make_runnable(Rank* r) noexcept;
+void run_scheduler();
+void finish_rank(Rank* r);
+[[noreturn]] void report_deadlock_and_exit();
+
+}  // namespace mosix::rt

@@ -1,0 +1,86 @@
+// scheduler.cc — run queue, block/wake and the PE's scheduling loop.
+//
+// The loop is the PE's only thread of control: it pops the oldest runnable rank and switches to
+// it; the rank runs until it blocks in the library, yields or returns from main, and then switches
+// back. FIFO order gives every runnable rank a turn before any runs twice, which keeps collectives
+// (where every rank must reach the same point) progressing in O(ranks) switches.
+// When the queue is empty but ranks remain, every one of them waits for another: on a single PE
+// nothing else can wake them, so that is a deadlock and the job ends with a report of who waits
+// where, instead of hanging.
+#include "scheduler.hpp"
+
+#include "fiber.hpp"
+#include "runtime_internal.hpp"
+
+#include <cstdio>
+#include <string>
+
+namespace mosix::rt {
+
+namespace detail {
+Rank* current_rank = nullptr;
+int world_size = 0;
+}  // namespace detail
+
+namespace {
+Rank* ready_head = nullptr;
+Rank* ready_tail = nullptr;
+
+inline void push_ready(Rank* r) noexcept {
+    r->state = RankState::ready;
+    r->next_ready = nullptr;
+    if (ready_tail)
+        ready_tail->next_ready = r;
+    else
+        ready_head = r;
+    ready_tail = r;
+}
+
+inline Rank* pop_ready() noexcept {
+    Rank* r = ready_head;
+    if (r) {
+        ready_head = r->next_ready;
+        if (!ready_head) ready_tail = nullptr;
+    }
+    return r;
+}
+}  // namespace
+
+void block(const char* where) noexcept {
+    Rank* self = detail::current_rank;
+    self->blocked_in = where;
+    self->state = RankState::blocked;
+    fiber_suspend(self);
+}
+
+void wake(Rank* r) noexcept {
+    if (r->state == RankState::blocked) push_ready(r);
+}
+
+void yield() noexcept {
+    Rank* self = detail::current_rank;
+    push_ready(self);
+    fiber_suspend(self);
+}
+
+Rank* local_rank(int id) noexcept {
+    if (id < 0 || id >= detail::world_size) return nullptr;
+    return &pe().ranks[static_cast<std::size_t>(id)];
+}
+
+void make_runnable(Rank* r) noexcept { push_ready(r); }
+
+void run_scheduler() {
+    PeState& p = pe();
+    while (p.live_ranks > 0) {
+        Rank* r = pop_ready();
+        if (!r) report_deadlock_and_exit();
+        r->state = RankState::running;
+        detail::current_rank = r;
+        fiber_resume(r);
+        detail::current_rank = nullptr;
+        if (r->state == RankState::done) finish_rank(r);
+    }
+}
+
+}  // namespace mosix::rt

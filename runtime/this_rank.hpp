@@ -1,0 +1,17 @@
+// this_rank.hpp — the hot accessors: which rank is running on this PE, and the job's size.
+// Kept tiny so every send/receive path can include it without pulling in the scheduler.
+#pragma once
+
+#include "rank.hpp"
+
+namespace mosix::rt {
+
+namespace detail {
+extern Rank* current_rank;  // the running rank, nullptr while the scheduler itself runs
+extern int world_size;
+}  // namespace detail
+
+inline Rank* this_rank() noexcept { return detail::current_rank; }
+inline int world_size() noexcept { return detail::world_size; }
+
+}  // namespace mosix::rt

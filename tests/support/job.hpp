@@ -1,0 +1,46 @@
+// job.hpp — runs a test body as every rank of a real mosix job inside the test process.
+//
+//   TEST(P2P, Ring) {
+//       EXPECT_EQ(0, mosix::test::run_ranks(7, [] { ... MPI calls ... }));
+//   }
+//
+// The body runs after MPI_Init and before MPI_Finalize, once per rank, as that rank's fiber.
+// GoogleTest assertions work inside it (one thread); a fatal MPI error ends the test process, so
+// error-path tests set MPI_ERRORS_RETURN or use EXPECT_EXIT.
+#pragma once
+
+#include <mpi.h>
+
+#include "runtime/runtime.hpp"
+
+#include <functional>
+
+namespace mosix::test {
+
+inline int run_ranks(int nranks, std::function<void()> body, std::size_t stack_size = 256 * 1024) {
+    mosix::rt::JobConfig config;
+    config.nranks = nranks;
+    config.stack_size = stack_size;
+    static char name[] = "test";
+    static char* argv[] = {name, nullptr};
+    return mosix::rt::run_job(config, 1, argv, [&](int argc, char** av) {
+        MPI_Init(&argc, &av);
+        body();
+        MPI_Finalize();
+        return 0;
+    });
+}
+
+inline int rank() {
+    int r = -1;
+    MPI_Comm_rank(MPI_COMM_WORLD, &r);
+    return r;
+}
+
+inline int size() {
+    int n = -1;
+    MPI_Comm_size(MPI_COMM_WORLD, &n);
+    return n;
+}
+
+}  // namespace mosix::test
