@@ -15,7 +15,8 @@ namespace mosix::lib {
 // (after the struct); rendezvous messages point at the sender's request and buffer.
 struct Unexpected {
     Envelope env;
-    Request* rendezvous = nullptr;  // set for rendezvous: the sender's pending request
+    Request* rendezvous = nullptr;  // local rendezvous: the sender's pending request
+    void* remote = nullptr;         // rendezvous from another PE: the transport's descriptor
     std::size_t capacity = 0;       // inline data capacity (pool size class)
     Unexpected* prev = nullptr;
     Unexpected* next = nullptr;

@@ -1,5 +1,8 @@
 #include "p2p.hpp"
 
+#include "p2p_internal.hpp"
+#include "remote.hpp"
+
 #include "runtime/rank_memory.hpp"
 #include "runtime/scheduler.hpp"
 
@@ -15,6 +18,8 @@ int buffer_class(std::size_t bytes) noexcept {
     return -1;
 }
 
+}  // namespace
+
 Unexpected* unexpected_alloc(RankState& s, std::size_t bytes) {
     int c = buffer_class(bytes);
     Unexpected* u = s.free_buffers[c];
@@ -25,11 +30,7 @@ Unexpected* unexpected_alloc(RankState& s, std::size_t bytes) {
         u->capacity = kBufferClassBytes[c];
     }
     u->rendezvous = nullptr;
-    return u;
-}
-
-Unexpected* rendezvous_alloc(RankState& s) {
-    Unexpected* u = unexpected_alloc(s, 0);
+    u->remote = nullptr;
     return u;
 }
 
@@ -39,7 +40,6 @@ void unexpected_free(RankState& s, Unexpected* u) noexcept {
     s.free_buffers[c] = u;
 }
 
-// Copies an arrived message into a matched receive and completes the receive.
 void deliver(Request* recv, const Envelope& env, const void* data) noexcept {
     std::size_t n = env.bytes;
     if (n > recv->bytes) {
@@ -54,10 +54,12 @@ void deliver(Request* recv, const Envelope& env, const void* data) noexcept {
     request_complete(recv);
 }
 
-}  // namespace
-
 void send_start(Request* req, int dest_world, const Envelope& env, const void* buf, bool synchronous) {
     rt::Rank* dest = rt::local_rank(dest_world);
+    if (!dest) {
+        remote_send_start(req, dest_world, env, buf, synchronous);
+        return;
+    }
     RankState& ds = state_of(dest);
     if (Request* recv = ds.queues.take_posted(env)) {
         deliver(recv, env, buf);
@@ -70,7 +72,7 @@ void send_start(Request* req, int dest_world, const Envelope& env, const void* b
         if (env.bytes) std::memcpy(u->data(), buf, env.bytes);
         req->complete = true;
     } else {
-        u = rendezvous_alloc(ds);
+        u = unexpected_alloc(ds, 0);
         u->rendezvous = req;
         req->buf = const_cast<void*>(buf);
         req->bytes = env.bytes;
@@ -88,7 +90,9 @@ void recv_start(Request* req) {
         return;
     }
     s.queues.unexpected.remove(u);
-    if (Request* sender = u->rendezvous) {
+    if (u->remote) {
+        remote_fetch_into(req, u->env, u->remote);
+    } else if (Request* sender = u->rendezvous) {
         deliver(req, u->env, sender->buf);
         request_complete(sender);
     } else {

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace mosix::lib {
@@ -56,6 +57,11 @@ struct RankState {
     bool initialized = false;
     bool finalized = false;
     const Request* waiting_on = nullptr;  // for deadlock reports
+
+    // Ordering of messages between PEs (see remote.cc): next sequence number per peer rank.
+    std::unordered_map<int, std::uint64_t> send_seq;  // to each destination rank
+    std::unordered_map<int, std::uint64_t> recv_seq;  // expected from each source rank
+    std::vector<struct HeldMessage*> held;            // arrived ahead of a predecessor
 };
 
 // The calling rank's state, created on first use. REQUIRES: called by a rank.

@@ -6,6 +6,7 @@
 #include <mpi.h>
 
 #include "runtime/rank.hpp"
+#include "wire.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -51,6 +52,9 @@ struct mosix_request {
     int status_error = MPI_SUCCESS;
     std::size_t status_bytes = 0;
     std::size_t arrived_bytes = 0;  // differs from status_bytes when truncated
+
+    // A send to another PE: the header must stay valid until the transport completes the send.
+    mosix::lib::WireHeader wire{};
 
     // Posted-receive queue links (intrusive, so cancel is O(1)).
     mosix_request* prev = nullptr;

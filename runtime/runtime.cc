@@ -3,7 +3,11 @@
 #include "runtime.hpp"
 
 #include "crash.hpp"
+#include "affinity.hpp"
 #include "fiber.hpp"
+#include "net/bootstrap.hpp"
+#include "net/transport.hpp"
+#include "placement.hpp"
 #include "runtime_internal.hpp"
 #include "scheduler.hpp"
 
@@ -103,6 +107,11 @@ void set_rank_exit_check(RankExitCheck check) noexcept { the_pe.exit_check = che
 void set_blocked_describer(BlockedDescriber d) noexcept { the_pe.describe_blocked = d; }
 void set_rank_release(RankRelease release) noexcept { the_pe.release_lib = release; }
 
+namespace {
+MessageHandler message_handler = nullptr;
+}
+void set_message_handler(MessageHandler handler) noexcept { message_handler = handler; }
+
 void fail_job(int status, const char* fmt, ...) {
     char msg[1024];
     va_list ap;
@@ -143,7 +152,12 @@ void report_deadlock_and_exit() {
     fail_job(1, "%s", report.c_str());
 }
 
-int run_job(const JobConfig& config, int argc, char** argv, std::function<int(int, char**)> body) {
+namespace {
+
+// Starts this PE's share of a job: every rank's location, a fiber for each local rank, the
+// transport when there are other PEs; runs until the local ranks are done.
+int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** argv,
+           std::function<int(int, char**)> body) {
     PeState& p = the_pe;
     if (p.ranks) {  // a previous job in this process: give its slots back first
         munmap(reinterpret_cast<void*>(SlotRegion::kRegionBase),
@@ -156,6 +170,8 @@ int run_job(const JobConfig& config, int argc, char** argv, std::function<int(in
     }
     p.config = config;
     p.exit_status = 0;
+    p.pe = id.pe;
+    p.npes = id.npes;
     if (std::string why = p.slots.reserve(p.config.nranks, p.config.stack_size); !why.empty())
         fail_job(1, "%s", why.c_str());
     install_crash_handlers(&p.slots);
@@ -163,26 +179,60 @@ int run_job(const JobConfig& config, int argc, char** argv, std::function<int(in
     p.argv = argv;
     p.body = std::move(body);
     int n = p.config.nranks;
+    p.location.resize(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) p.location[static_cast<std::size_t>(i)] = placement_pe_of(i, n, id.npes);
     detail::world_size = n;
+    detail::this_pe = id.pe;
+    detail::npes = id.npes;
+    detail::location = p.location.data();
     p.ranks = std::make_unique<Rank[]>(static_cast<std::size_t>(n));
+    p.live_ranks = 0;
     for (int i = 0; i < n; ++i) {
         Rank* r = &p.ranks[static_cast<std::size_t>(i)];
         r->id = i;
+        if (p.location[static_cast<std::size_t>(i)] != id.pe) {
+            r->state = RankState::done;  // lives elsewhere
+            continue;
+        }
         r->stack_size = p.slots.stack_size();
         r->stack_low = p.slots.map_stack(i);
         if (!r->stack_low) fail_job(1, "cannot map the stack of rank %d: %s", i, std::strerror(errno));
         fiber_create(r, rank_entry);
         make_runnable(r);
+        ++p.live_ranks;
     }
-    p.live_ranks = n;
+    p.networked = id.npes > 1;
+    if (p.networked) {
+        if (!message_handler) fail_job(1, "no message handler is registered for a multi-PE job");
+        if (std::string why = net::transport_init(id, message_handler); !why.empty())
+            fail_job(1, "PE %d: cannot start the UCX transport: %s", id.pe, why.c_str());
+    }
     run_scheduler();
     std::fflush(stdout);
+    if (p.networked) net::transport_finalize();
     return p.exit_status;
+}
+
+}  // namespace
+
+int run_job(const JobConfig& config, int argc, char** argv, std::function<int(int, char**)> body) {
+    return run_pe(config, net::PeIdentity{}, argc, argv, std::move(body));
 }
 
 }  // namespace mosix::rt
 
 extern "C" int mosix_runtime_main(int argc, char** argv, int (*user_main)(int, char**)) {
     using namespace mosix::rt;
-    return run_job(config_from_environment(), argc, argv, user_main);
+    JobConfig config = config_from_environment();
+    net::PeIdentity id;
+    if (net::launched_by_pmix()) {
+        if (std::string why = net::bootstrap_init(&id); !why.empty()) fail_job(1, "%s", why.c_str());
+        bind_to_core(id.local_pe);
+    } else if (const char* pes = std::getenv("MOSIX_PES"); pes && std::atoi(pes) > 1) {
+        fail_job(1, "MOSIX_PES=%s asks for several PEs, but this process was not started by a PMIx "
+                    "launcher: run it with mosexec", pes);
+    }
+    int status = run_pe(config, id, argc, argv, user_main);
+    net::bootstrap_finalize();
+    return status;
 }

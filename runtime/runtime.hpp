@@ -48,6 +48,12 @@ void set_rank_exit_check(RankExitCheck check) noexcept;
 using BlockedDescriber = void (*)(Rank* rank, char* out, std::size_t n);
 void set_blocked_describer(BlockedDescriber describe) noexcept;
 
+// The library's handler for messages that arrive from other PEs (see net/transport.hpp). Must be
+// set before a multi-PE job starts; the library sets it when it is loaded.
+using MessageHandler = bool (*)(const void* header, std::size_t header_len, const void* data,
+                                std::size_t len, void* rendezvous);
+void set_message_handler(MessageHandler handler) noexcept;
+
 // Frees the library's per-rank state when a finished job is torn down (before the next run_job).
 using RankRelease = void (*)(Rank*);
 void set_rank_release(RankRelease release) noexcept;

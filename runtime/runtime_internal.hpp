@@ -7,13 +7,18 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace mosix::rt {
 
 struct PeState {
     JobConfig config;
     SlotRegion slots;
-    std::unique_ptr<Rank[]> ranks;
+    std::unique_ptr<Rank[]> ranks;  // every rank of the job; only this PE's are live here
+    std::vector<int> location;      // rank -> PE
+    int pe = 0;
+    int npes = 1;
+    bool networked = false;         // more than one PE: the transport is up
     int live_ranks = 0;
     int exit_status = 0;  // the first failing rank's status
     int argc = 0;

@@ -10,6 +10,7 @@
 #include "scheduler.hpp"
 
 #include "fiber.hpp"
+#include "net/transport.hpp"
 #include "runtime_internal.hpp"
 
 #include <cstdio>
@@ -20,6 +21,9 @@ namespace mosix::rt {
 namespace detail {
 Rank* current_rank = nullptr;
 int world_size = 0;
+int this_pe = 0;
+int npes = 1;
+int* location = nullptr;
 }  // namespace detail
 
 namespace {
@@ -64,17 +68,46 @@ void yield() noexcept {
 }
 
 Rank* local_rank(int id) noexcept {
-    if (id < 0 || id >= detail::world_size) return nullptr;
+    if (id < 0 || id >= detail::world_size || detail::location[id] != detail::this_pe) return nullptr;
     return &pe().ranks[static_cast<std::size_t>(id)];
 }
 
 void make_runnable(Rank* r) noexcept { push_ready(r); }
 
+namespace {
+
+// Idle policy: poll the network this many times before sleeping on its event fd. Waking from the
+// fd costs microseconds, so a PE that just ran out of work spins briefly first.
+constexpr int kIdleSpins = 2000;
+constexpr int kIdleSleepMs = 100;
+
+Rank* next_runnable(PeState& p) {
+    if (!p.networked) {
+        Rank* r = pop_ready();
+        if (!r) report_deadlock_and_exit();
+        return r;
+    }
+    // Busy-poll while ranks are runnable: every switch also gives the network one turn, so a
+    // rank spinning on MPI_Test still sees its message arrive.
+    net::transport_progress();
+    if (Rank* r = pop_ready()) return r;
+    for (int spin = 0; spin < kIdleSpins; ++spin) {
+        net::transport_progress();
+        if (Rank* r = pop_ready()) return r;
+    }
+    for (;;) {
+        net::transport_wait(kIdleSleepMs);
+        net::transport_progress();
+        if (Rank* r = pop_ready()) return r;
+    }
+}
+
+}  // namespace
+
 void run_scheduler() {
     PeState& p = pe();
     while (p.live_ranks > 0) {
-        Rank* r = pop_ready();
-        if (!r) report_deadlock_and_exit();
+        Rank* r = next_runnable(p);
         r->state = RankState::running;
         detail::current_rank = r;
         fiber_resume(r);

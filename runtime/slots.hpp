@@ -18,9 +18,10 @@ namespace mosix::rt {
 
 class SlotRegion {
 public:
-    // Fixed address of the region in every PE: high enough to stay clear of the executable,
-    // the heap and shared libraries (which the kernel places near the top of the address space).
-    static constexpr std::uintptr_t kRegionBase = 0x100000000000ULL;  // 16 TiB
+    // Fixed address of the region in every PE: clear of the executable and its heap (low), of
+    // shared libraries and thread stacks (near 128 TiB), and of AddressSanitizer's shadow memory
+    // (which ends just above 16 TiB), so sanitizer builds use the same layout.
+    static constexpr std::uintptr_t kRegionBase = 0x200000000000ULL;  // 32 TiB
     static constexpr std::size_t kRegionBudget = 64ULL << 40;         // at most 64 TiB reserved
 
     // Reserves `nranks` slots large enough for `stack_size` bytes of stack and the largest heap

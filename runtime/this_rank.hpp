@@ -9,9 +9,16 @@ namespace mosix::rt {
 namespace detail {
 extern Rank* current_rank;  // the running rank, nullptr while the scheduler itself runs
 extern int world_size;
+extern int this_pe;
+extern int npes;
+extern int* location;  // rank -> PE where it is now (this PE's cache)
 }  // namespace detail
 
 inline Rank* this_rank() noexcept { return detail::current_rank; }
 inline int world_size() noexcept { return detail::world_size; }
+inline int this_pe() noexcept { return detail::this_pe; }
+inline int npes() noexcept { return detail::npes; }
+// The PE this PE believes `rank` lives on (always right until ranks migrate).
+inline int pe_of(int rank) noexcept { return detail::location[rank]; }
 
 }  // namespace mosix::rt

@@ -82,7 +82,7 @@ int MPI_Test(MPI_Request* request, int* flag, MPI_Status* status) {
     return retire(request, status, call);
 }
 
-int MPI_Waitall(int count, MPI_Request requests[], MPI_Status statuses[]) {
+int MPI_Waitall(int count, MPI_Request requests[], MPI_Status* statuses) {
     const char* call = "MPI_Waitall";
     if (int e = check_request_array(count, requests, call)) return e;
     int failed = 0;
@@ -97,7 +97,7 @@ int MPI_Waitall(int count, MPI_Request requests[], MPI_Status statuses[]) {
     return failed ? MPI_ERR_IN_STATUS : MPI_SUCCESS;
 }
 
-int MPI_Testall(int count, MPI_Request requests[], int* flag, MPI_Status statuses[]) {
+int MPI_Testall(int count, MPI_Request requests[], int* flag, MPI_Status* statuses) {
     const char* call = "MPI_Testall";
     if (int e = check_request_array(count, requests, call)) return e;
     MOSIX_CHECK(flag, MPI_COMM_WORLD, MPI_ERR_ARG, call, "flag is NULL");
@@ -163,7 +163,7 @@ int MPI_Waitany(int count, MPI_Request requests[], int* index, MPI_Status* statu
 }
 
 int MPI_Testsome(int incount, MPI_Request requests[], int* outcount, int indices[],
-                 MPI_Status statuses[]) {
+                 MPI_Status* statuses) {
     const char* call = "MPI_Testsome";
     if (int e = check_request_array(incount, requests, call)) return e;
     MOSIX_CHECK(outcount && (indices || incount == 0), MPI_COMM_WORLD, MPI_ERR_ARG, call,
@@ -184,7 +184,7 @@ int MPI_Testsome(int incount, MPI_Request requests[], int* outcount, int indices
 }
 
 int MPI_Waitsome(int incount, MPI_Request requests[], int* outcount, int indices[],
-                 MPI_Status statuses[]) {
+                 MPI_Status* statuses) {
     const char* call = "MPI_Waitsome";
     if (int e = check_request_array(incount, requests, call)) return e;
     MOSIX_CHECK(outcount && (indices || incount == 0), MPI_COMM_WORLD, MPI_ERR_ARG, call,

@@ -1,0 +1,60 @@
+/*
+ * mosix.h — mosix's own calls: where a rank runs, explicit migration, load balancing, checkpoint.
+ *
+ * The MPI standard's calls are in mpi.h; this header holds only what MPI has no name for. A
+ * program that uses it still builds and runs unchanged elsewhere if it guards the calls with
+ * `#ifdef MOSIX_MPI` (defined by mpi.h).
+ *
+ * Thread safety: like every MPI call, these must be made by a rank (from its main or what main
+ * calls), between MPI_Init and MPI_Finalize.
+ *
+ * Errors: each call returns MPI_SUCCESS or an MPI error class. Errors go through MPI_COMM_WORLD's
+ * error handler first, as for MPI calls without a communicator: under the default handler
+ * (MPI_ERRORS_ARE_FATAL) an error ends the job with one line naming the rank, the call and the
+ * reason; under MPI_ERRORS_RETURN the call returns the class.
+ *
+ * Current state: a job runs on one PE (PE 0). Migration and checkpoint/restart arrive in later
+ * versions; until then mosix_migrate_to() accepts only PE 0 and mosix_checkpoint() reports
+ * MPI_ERR_UNSUPPORTED_OPERATION ("checkpoint/restart is not available yet").
+ */
+#ifndef MOSIX_MOSIX_H
+#define MOSIX_MOSIX_H
+
+#include "mpi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Where the calling rank runs now: stores its PE's index in *pe (always 0 for now) and the
+ * PE's host name, NUL-terminated and truncated to fit, in host[0..hostlen-1].
+ * REQUIRES: pe is NULL or writable; host is NULL (name not wanted) or holds hostlen > 0 bytes.
+ * Outcomes: MPI_SUCCESS; MPI_ERR_ARG if host is not NULL and hostlen <= 0 (nothing written);
+ * MPI_ERR_OTHER if called before MPI_Init or after MPI_Finalize.
+ * A rank that migrates between two calls sees different answers: the result is a snapshot. */
+int mosix_where(int* pe, char* host, int hostlen);
+
+/* Moves the calling rank to PE `pe` and returns once it runs there; the rank's memory, pending
+ * requests and messages move with it.
+ * Outcomes: MPI_SUCCESS if the rank now runs on `pe` (for now only pe == 0, where every rank
+ * already is: nothing moves); MPI_ERR_ARG if pe < 0; MPI_ERR_UNSUPPORTED_OPERATION for any other
+ * PE (migration is not available yet); MPI_ERR_OTHER outside MPI_Init..MPI_Finalize. */
+int mosix_migrate_to(int pe);
+
+/* A collective load-balancing point over MPI_COMM_WORLD: every rank must call it (like
+ * MPI_Barrier); the balancer may move ranks between PEs before it returns.
+ * Outcomes: MPI_SUCCESS once every rank has called it (for now there is one PE, so nothing moves;
+ * the call still synchronizes all ranks); MPI_ERR_OTHER outside MPI_Init..MPI_Finalize. */
+int mosix_balance(void);
+
+/* Writes a checkpoint of the whole job from which mosexec can restart it.
+ * Outcomes: always MPI_ERR_UNSUPPORTED_OPERATION for now, with the message "checkpoint/restart is
+ * not available yet" (fatal under the default error handler); MPI_ERR_OTHER outside
+ * MPI_Init..MPI_Finalize. */
+int mosix_checkpoint(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MOSIX_MOSIX_H */

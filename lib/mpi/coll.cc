@@ -1,0 +1,420 @@
+// coll.cc — the collective bindings: argument checks, element counts and displacements to bytes,
+// then the algorithms in lib/coll. Arguments that only the root uses are checked only there.
+#include <mpi.h>
+
+#include "checks.hpp"
+#include "lib/coll/coll.hpp"
+#include "op_check.hpp"
+#include "runtime/rank_memory.hpp"
+
+#include <climits>
+#include <vector>
+
+using namespace mosix::lib;
+
+namespace {
+
+// Rank memory: these live across the collective, during which the rank may migrate.
+template <class T>
+using RankVector = std::vector<T, mosix::rt::RankAllocator<T>>;
+
+std::size_t bytes_of(int count, const Datatype& dt) { return static_cast<std::size_t>(count) * dt.size; }
+
+int check_root(const Comm& c, MPI_Comm comm, int root, const char* call) {
+    MOSIX_CHECK(root >= 0 && root < c.size(), comm, MPI_ERR_ROOT, call, "root %d is not in 0..%d", root,
+                c.size() - 1);
+    return MPI_SUCCESS;
+}
+
+int check_not_in_place(MPI_Comm comm, const void* buf, const char* which, const char* call) {
+    MOSIX_CHECK(buf != MPI_IN_PLACE, comm, MPI_ERR_BUFFER, call, "%s cannot be MPI_IN_PLACE here", which);
+    return MPI_SUCCESS;
+}
+
+// What a rank sends itself must be what it receives from itself.
+int check_same_size(MPI_Comm comm, std::size_t sent, std::size_t received, const char* call) {
+    MOSIX_CHECK(sent <= received, comm, MPI_ERR_TRUNCATE, call,
+                "message truncated: the send side gives %zu bytes per rank but the receive side takes %zu",
+                sent, received);
+    MOSIX_CHECK(sent == received, comm, MPI_ERR_ARG, call,
+                "type signatures differ: the send side gives %zu bytes per rank, the receive side "
+                "expects %zu",
+                sent, received);
+    return MPI_SUCCESS;
+}
+
+// Buffers, datatype and op of a reduction. `receives`: recvbuf is significant on this rank (and
+// sendbuf may then be MPI_IN_PLACE). `sendcount` is the number of elements sendbuf holds.
+int check_reduction(const Comm& c, MPI_Comm comm, const void* sendbuf, void* recvbuf, bool receives,
+                    int sendcount, int recvcount, MPI_Datatype type, MPI_Op op, const char* call,
+                    const Datatype** dt, OpRef* ref) {
+    if (receives) {
+        if (int e = check_buffer(c, comm, recvbuf, recvcount, type, call, dt)) return e;
+        if (int e = check_not_in_place(comm, recvbuf, "recvbuf", call)) return e;
+    }
+    if (sendbuf == MPI_IN_PLACE) {
+        MOSIX_CHECK(receives, comm, MPI_ERR_BUFFER, call, "MPI_IN_PLACE is only allowed at the root");
+        if (int e = check_buffer(c, comm, recvbuf, sendcount, type, call, dt)) return e;
+    } else {
+        if (int e = check_buffer(c, comm, sendbuf, sendcount, type, call, dt)) return e;
+        MOSIX_CHECK(!receives || sendbuf != recvbuf || sendcount == 0, comm, MPI_ERR_BUFFER, call,
+                    "sendbuf and recvbuf are the same buffer (use MPI_IN_PLACE)");
+    }
+    return check_op(comm, op, **dt, call, ref);
+}
+
+// Counts and displacements of a v-collective, converted to bytes (displacements use the extent).
+int check_layout(MPI_Comm comm, int p, const void* buf, const int* counts, const int* displs,
+                 const Datatype& dt, const char* counts_name, const char* displs_name,
+                 const char* call, RankVector<std::size_t>* bytes, RankVector<std::size_t>* offsets) {
+    MOSIX_CHECK(counts, comm, MPI_ERR_ARG, call, "%s is NULL", counts_name);
+    MOSIX_CHECK(displs, comm, MPI_ERR_ARG, call, "%s is NULL", displs_name);
+    bytes->resize(static_cast<std::size_t>(p));
+    offsets->resize(static_cast<std::size_t>(p));
+    bool any = false;
+    for (int i = 0; i < p; ++i) {
+        MOSIX_CHECK(counts[i] >= 0, comm, MPI_ERR_COUNT, call, "%s[%d] is %d (negative)", counts_name, i,
+                    counts[i]);
+        MOSIX_CHECK(displs[i] >= 0, comm, MPI_ERR_ARG, call, "%s[%d] is %d (negative)", displs_name, i,
+                    displs[i]);
+        any = any || (counts[i] > 0 && dt.size > 0);
+        (*bytes)[static_cast<std::size_t>(i)] = bytes_of(counts[i], dt);
+        (*offsets)[static_cast<std::size_t>(i)] =
+            static_cast<std::size_t>(displs[i]) * static_cast<std::size_t>(dt.extent);
+    }
+    MOSIX_CHECK(buf || !any, comm, MPI_ERR_BUFFER, call, "buffer is NULL but %s are not all 0",
+                counts_name);
+    return MPI_SUCCESS;
+}
+
+int check_type(MPI_Comm comm, MPI_Datatype type, const char* call, const Datatype** out) {
+    *out = datatype_get(type);
+    MOSIX_CHECK(*out, comm, MPI_ERR_TYPE, call, "datatype %#x is not a valid datatype", type);
+    return MPI_SUCCESS;
+}
+
+}  // namespace
+
+extern "C" {
+
+int MPI_Barrier(MPI_Comm comm) {
+    Comm* c = nullptr;
+    if (int e = check_comm(comm, "MPI_Barrier", &c)) return e;
+    coll::barrier(*c);
+    return MPI_SUCCESS;
+}
+
+int MPI_Bcast(void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm) {
+    const char* call = "MPI_Bcast";
+    Comm* c = nullptr;
+    const Datatype* dt = nullptr;
+    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_buffer(*c, comm, buffer, count, datatype, call, &dt)) return e;
+    if (int e = check_not_in_place(comm, buffer, "buffer", call)) return e;
+    if (int e = check_root(*c, comm, root, call)) return e;
+    coll::bcast(buffer, bytes_of(count, *dt), root, *c);
+    return MPI_SUCCESS;
+}
+
+int MPI_Reduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
+               int root, MPI_Comm comm) {
+    const char* call = "MPI_Reduce";
+    Comm* c = nullptr;
+    const Datatype* dt = nullptr;
+    OpRef ref;
+    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_root(*c, comm, root, call)) return e;
+    if (int e = check_reduction(*c, comm, sendbuf, recvbuf, c->rank == root, count, count, datatype,
+                                op, call, &dt, &ref))
+        return e;
+    coll::reduce(sendbuf, recvbuf, count, *dt, datatype, ref, root, *c);
+    return MPI_SUCCESS;
+}
+
+int MPI_Allreduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
+                  MPI_Comm comm) {
+    const char* call = "MPI_Allreduce";
+    Comm* c = nullptr;
+    const Datatype* dt = nullptr;
+    OpRef ref;
+    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt,
+                                &ref))
+        return e;
+    coll::allreduce(sendbuf, recvbuf, count, *dt, datatype, ref, *c);
+    return MPI_SUCCESS;
+}
+
+int MPI_Scan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
+             MPI_Comm comm) {
+    const char* call = "MPI_Scan";
+    Comm* c = nullptr;
+    const Datatype* dt = nullptr;
+    OpRef ref;
+    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt,
+                                &ref))
+        return e;
+    coll::scan(sendbuf, recvbuf, count, *dt, datatype, ref, *c);
+    return MPI_SUCCESS;
+}
+
+int MPI_Exscan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
+               MPI_Comm comm) {
+    const char* call = "MPI_Exscan";
+    Comm* c = nullptr;
+    const Datatype* dt = nullptr;
+    OpRef ref;
+    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt,
+                                &ref))
+        return e;
+    coll::exscan(sendbuf, recvbuf, count, *dt, datatype, ref, *c);
+    return MPI_SUCCESS;
+}
+
+int MPI_Reduce_scatter(const void* sendbuf, void* recvbuf, const int recvcounts[],
+                       MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
+    const char* call = "MPI_Reduce_scatter";
+    Comm* c = nullptr;
+    const Datatype* dt = nullptr;
+    OpRef ref;
+    if (int e = check_comm(comm, call, &c)) return e;
+    MOSIX_CHECK(recvcounts, comm, MPI_ERR_ARG, call, "recvcounts is NULL");
+    long long total = 0;
+    for (int i = 0; i < c->size(); ++i) {
+        MOSIX_CHECK(recvcounts[i] >= 0, comm, MPI_ERR_COUNT, call, "recvcounts[%d] is %d (negative)", i,
+                    recvcounts[i]);
+        total += recvcounts[i];
+    }
+    MOSIX_CHECK(total <= INT_MAX, comm, MPI_ERR_COUNT, call,
+                "recvcounts add up to %lld elements, more than one call can reduce", total);
+    int mine = recvcounts[c->rank];
+    // In place, recvbuf holds the whole input.
+    if (int e = check_reduction(*c, comm, sendbuf, recvbuf, true, static_cast<int>(total),
+                                sendbuf == MPI_IN_PLACE ? static_cast<int>(total) : mine, datatype, op,
+                                call, &dt, &ref))
+        return e;
+    coll::reduce_scatter(sendbuf, recvbuf, recvcounts, *dt, datatype, ref, *c);
+    return MPI_SUCCESS;
+}
+
+int MPI_Reduce_scatter_block(const void* sendbuf, void* recvbuf, int recvcount, MPI_Datatype datatype,
+                             MPI_Op op, MPI_Comm comm) {
+    const char* call = "MPI_Reduce_scatter_block";
+    Comm* c = nullptr;
+    const Datatype* dt = nullptr;
+    OpRef ref;
+    if (int e = check_comm(comm, call, &c)) return e;
+    MOSIX_CHECK(recvcount >= 0, comm, MPI_ERR_COUNT, call, "recvcount %d is negative", recvcount);
+    long long total = static_cast<long long>(recvcount) * c->size();
+    MOSIX_CHECK(total <= INT_MAX, comm, MPI_ERR_COUNT, call,
+                "recvcount %d times %d ranks is more than one call can reduce", recvcount, c->size());
+    if (int e = check_reduction(*c, comm, sendbuf, recvbuf, true, static_cast<int>(total),
+                                sendbuf == MPI_IN_PLACE ? static_cast<int>(total) : recvcount, datatype,
+                                op, call, &dt, &ref))
+        return e;
+    RankVector<int> counts(static_cast<std::size_t>(c->size()), recvcount);
+    coll::reduce_scatter(sendbuf, recvbuf, counts.data(), *dt, datatype, ref, *c);
+    return MPI_SUCCESS;
+}
+
+int MPI_Gather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+               int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm) {
+    const char* call = "MPI_Gather";
+    Comm* c = nullptr;
+    const Datatype *sdt = nullptr, *rdt = nullptr;
+    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_root(*c, comm, root, call)) return e;
+    const bool is_root = c->rank == root, inplace = sendbuf == MPI_IN_PLACE;
+    MOSIX_CHECK(!inplace || is_root, comm, MPI_ERR_BUFFER, call, "MPI_IN_PLACE is only allowed at the root");
+    std::size_t sbytes = 0, rbytes = 0;
+    if (!inplace) {
+        if (int e = check_buffer(*c, comm, sendbuf, sendcount, sendtype, call, &sdt)) return e;
+        sbytes = bytes_of(sendcount, *sdt);
+    }
+    if (is_root) {
+        if (int e = check_buffer(*c, comm, recvbuf, recvcount, recvtype, call, &rdt)) return e;
+        if (int e = check_not_in_place(comm, recvbuf, "recvbuf", call)) return e;
+        rbytes = bytes_of(recvcount, *rdt);
+        if (inplace) sbytes = rbytes;
+        if (int e = check_same_size(comm, sbytes, rbytes, call)) return e;
+    }
+    coll::gather(sendbuf, sbytes, recvbuf, rbytes, root, *c);
+    return MPI_SUCCESS;
+}
+
+int MPI_Gatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+                const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root,
+                MPI_Comm comm) {
+    const char* call = "MPI_Gatherv";
+    Comm* c = nullptr;
+    const Datatype *sdt = nullptr, *rdt = nullptr;
+    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_root(*c, comm, root, call)) return e;
+    const bool is_root = c->rank == root, inplace = sendbuf == MPI_IN_PLACE;
+    MOSIX_CHECK(!inplace || is_root, comm, MPI_ERR_BUFFER, call, "MPI_IN_PLACE is only allowed at the root");
+    std::size_t sbytes = 0;
+    if (!inplace) {
+        if (int e = check_buffer(*c, comm, sendbuf, sendcount, sendtype, call, &sdt)) return e;
+        sbytes = bytes_of(sendcount, *sdt);
+    }
+    RankVector<std::size_t> rbytes, rdispls;
+    if (is_root) {
+        if (int e = check_type(comm, recvtype, call, &rdt)) return e;
+        if (int e = check_not_in_place(comm, recvbuf, "recvbuf", call)) return e;
+        if (int e = check_layout(comm, c->size(), recvbuf, recvcounts, displs, *rdt, "recvcounts",
+                                 "displs", call, &rbytes, &rdispls))
+            return e;
+        std::size_t own = rbytes[static_cast<std::size_t>(root)];
+        if (inplace) sbytes = own;
+        if (int e = check_same_size(comm, sbytes, own, call)) return e;
+    }
+    coll::gatherv(sendbuf, sbytes, recvbuf, rbytes.data(), rdispls.data(), root, *c);
+    return MPI_SUCCESS;
+}
+
+int MPI_Scatter(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+                int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm) {
+    const char* call = "MPI_Scatter";
+    Comm* c = nullptr;
+    const Datatype *sdt = nullptr, *rdt = nullptr;
+    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_root(*c, comm, root, call)) return e;
+    const bool is_root = c->rank == root, inplace = recvbuf == MPI_IN_PLACE;
+    MOSIX_CHECK(!inplace || is_root, comm, MPI_ERR_BUFFER, call, "MPI_IN_PLACE is only allowed at the root");
+    std::size_t sbytes = 0, rbytes = 0;
+    if (!inplace) {
+        if (int e = check_buffer(*c, comm, recvbuf, recvcount, recvtype, call, &rdt)) return e;
+        rbytes = bytes_of(recvcount, *rdt);
+    }
+    if (is_root) {
+        if (int e = check_buffer(*c, comm, sendbuf, sendcount, sendtype, call, &sdt)) return e;
+        if (int e = check_not_in_place(comm, sendbuf, "sendbuf", call)) return e;
+        sbytes = bytes_of(sendcount, *sdt);
+        if (inplace) rbytes = sbytes;
+        if (int e = check_same_size(comm, sbytes, rbytes, call)) return e;
+    }
+    coll::scatter(sendbuf, sbytes, recvbuf, rbytes, root, *c);
+    return MPI_SUCCESS;
+}
+
+int MPI_Scatterv(const void* sendbuf, const int sendcounts[], const int displs[],
+                 MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                 int root, MPI_Comm comm) {
+    const char* call = "MPI_Scatterv";
+    Comm* c = nullptr;
+    const Datatype *sdt = nullptr, *rdt = nullptr;
+    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_root(*c, comm, root, call)) return e;
+    const bool is_root = c->rank == root, inplace = recvbuf == MPI_IN_PLACE;
+    MOSIX_CHECK(!inplace || is_root, comm, MPI_ERR_BUFFER, call, "MPI_IN_PLACE is only allowed at the root");
+    std::size_t rbytes = 0;
+    if (!inplace) {
+        if (int e = check_buffer(*c, comm, recvbuf, recvcount, recvtype, call, &rdt)) return e;
+        rbytes = bytes_of(recvcount, *rdt);
+    }
+    RankVector<std::size_t> sbytes, sdispls;
+    if (is_root) {
+        if (int e = check_type(comm, sendtype, call, &sdt)) return e;
+        if (int e = check_not_in_place(comm, sendbuf, "sendbuf", call)) return e;
+        if (int e = check_layout(comm, c->size(), sendbuf, sendcounts, displs, *sdt, "sendcounts",
+                                 "displs", call, &sbytes, &sdispls))
+            return e;
+        std::size_t own = sbytes[static_cast<std::size_t>(root)];
+        if (inplace) rbytes = own;
+        if (int e = check_same_size(comm, own, rbytes, call)) return e;
+    }
+    coll::scatterv(sendbuf, sbytes.data(), sdispls.data(), recvbuf, rbytes, root, *c);
+    return MPI_SUCCESS;
+}
+
+int MPI_Allgather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+                  int recvcount, MPI_Datatype recvtype, MPI_Comm comm) {
+    const char* call = "MPI_Allgather";
+    Comm* c = nullptr;
+    const Datatype *sdt = nullptr, *rdt = nullptr;
+    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_buffer(*c, comm, recvbuf, recvcount, recvtype, call, &rdt)) return e;
+    if (int e = check_not_in_place(comm, recvbuf, "recvbuf", call)) return e;
+    const std::size_t rbytes = bytes_of(recvcount, *rdt);
+    std::size_t sbytes = rbytes;
+    if (sendbuf != MPI_IN_PLACE) {
+        if (int e = check_buffer(*c, comm, sendbuf, sendcount, sendtype, call, &sdt)) return e;
+        sbytes = bytes_of(sendcount, *sdt);
+        if (int e = check_same_size(comm, sbytes, rbytes, call)) return e;
+    }
+    coll::allgather(sendbuf, sbytes, recvbuf, rbytes, *c);
+    return MPI_SUCCESS;
+}
+
+int MPI_Allgatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+                   const int recvcounts[], const int displs[], MPI_Datatype recvtype,
+                   MPI_Comm comm) {
+    const char* call = "MPI_Allgatherv";
+    Comm* c = nullptr;
+    const Datatype *sdt = nullptr, *rdt = nullptr;
+    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_type(comm, recvtype, call, &rdt)) return e;
+    if (int e = check_not_in_place(comm, recvbuf, "recvbuf", call)) return e;
+    RankVector<std::size_t> rbytes, rdispls;
+    if (int e = check_layout(comm, c->size(), recvbuf, recvcounts, displs, *rdt, "recvcounts", "displs",
+                             call, &rbytes, &rdispls))
+        return e;
+    const std::size_t own = rbytes[static_cast<std::size_t>(c->rank)];
+    std::size_t sbytes = own;
+    if (sendbuf != MPI_IN_PLACE) {
+        if (int e = check_buffer(*c, comm, sendbuf, sendcount, sendtype, call, &sdt)) return e;
+        sbytes = bytes_of(sendcount, *sdt);
+        if (int e = check_same_size(comm, sbytes, own, call)) return e;
+    }
+    coll::allgatherv(sendbuf, sbytes, recvbuf, rbytes.data(), rdispls.data(), *c);
+    return MPI_SUCCESS;
+}
+
+int MPI_Alltoall(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
+                 int recvcount, MPI_Datatype recvtype, MPI_Comm comm) {
+    const char* call = "MPI_Alltoall";
+    Comm* c = nullptr;
+    const Datatype *sdt = nullptr, *rdt = nullptr;
+    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_buffer(*c, comm, recvbuf, recvcount, recvtype, call, &rdt)) return e;
+    if (int e = check_not_in_place(comm, recvbuf, "recvbuf", call)) return e;
+    const std::size_t rbytes = bytes_of(recvcount, *rdt);
+    std::size_t sbytes = rbytes;
+    if (sendbuf != MPI_IN_PLACE) {
+        if (int e = check_buffer(*c, comm, sendbuf, sendcount, sendtype, call, &sdt)) return e;
+        sbytes = bytes_of(sendcount, *sdt);
+        if (int e = check_same_size(comm, sbytes, rbytes, call)) return e;
+    }
+    coll::alltoall(sendbuf, sbytes, recvbuf, rbytes, *c);
+    return MPI_SUCCESS;
+}
+
+int MPI_Alltoallv(const void* sendbuf, const int sendcounts[], const int sdispls[],
+                  MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
+                  const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm) {
+    const char* call = "MPI_Alltoallv";
+    Comm* c = nullptr;
+    const Datatype *sdt = nullptr, *rdt = nullptr;
+    if (int e = check_comm(comm, call, &c)) return e;
+    const int p = c->size();
+    const auto me = static_cast<std::size_t>(c->rank);
+    if (int e = check_type(comm, recvtype, call, &rdt)) return e;
+    if (int e = check_not_in_place(comm, recvbuf, "recvbuf", call)) return e;
+    RankVector<std::size_t> rbytes, roffs, sbytes, soffs;
+    if (int e = check_layout(comm, p, recvbuf, recvcounts, rdispls, *rdt, "recvcounts", "rdispls", call,
+                             &rbytes, &roffs))
+        return e;
+    if (sendbuf != MPI_IN_PLACE) {
+        if (int e = check_type(comm, sendtype, call, &sdt)) return e;
+        if (int e = check_layout(comm, p, sendbuf, sendcounts, sdispls, *sdt, "sendcounts", "sdispls",
+                                 call, &sbytes, &soffs))
+            return e;
+        if (int e = check_same_size(comm, sbytes[me], rbytes[me], call)) return e;
+    }
+    coll::alltoallv(sendbuf, sbytes.data(), soffs.data(), recvbuf, rbytes.data(), roffs.data(), *c);
+    return MPI_SUCCESS;
+}
+
+}  // extern "C"

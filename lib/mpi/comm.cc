@@ -1,0 +1,77 @@
+// comm.cc — the communicator constructors and destructor: argument checks, then lib/comm.hpp.
+#include "lib/comm.hpp"
+
+#include <mpi.h>
+
+#include "checks.hpp"
+
+using namespace mosix::lib;
+
+extern "C" {
+
+int MPI_Comm_dup(MPI_Comm comm, MPI_Comm* newcomm) {
+    const char* call = "MPI_Comm_dup";
+    Comm* c = nullptr;
+    if (int e = check_comm(comm, call, &c)) return e;
+    MOSIX_CHECK(newcomm, comm, MPI_ERR_ARG, call, "newcomm is NULL");
+    *newcomm = comm_dup(*c);
+    return MPI_SUCCESS;
+}
+
+int MPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm* newcomm) {
+    const char* call = "MPI_Comm_split";
+    Comm* c = nullptr;
+    if (int e = check_comm(comm, call, &c)) return e;
+    MOSIX_CHECK(color >= 0 || color == MPI_UNDEFINED, comm, MPI_ERR_ARG, call,
+                "color %d is negative and not MPI_UNDEFINED", color);
+    MOSIX_CHECK(newcomm, comm, MPI_ERR_ARG, call, "newcomm is NULL");
+    *newcomm = comm_split(*c, color, key);
+    return MPI_SUCCESS;
+}
+
+int MPI_Comm_create(MPI_Comm comm, MPI_Group group, MPI_Comm* newcomm) {
+    const char* call = "MPI_Comm_create";
+    Comm* c = nullptr;
+    if (int e = check_comm(comm, call, &c)) return e;
+    GroupPtr g = group_get(group);
+    MOSIX_CHECK(g, comm, MPI_ERR_GROUP, call, "group %#x is not a valid group", group);
+    MOSIX_CHECK(newcomm, comm, MPI_ERR_ARG, call, "newcomm is NULL");
+    MOSIX_CHECK(group_subset(*g, *c->group), comm, MPI_ERR_GROUP, call,
+                "the group has members that are not in the communicator");
+    *newcomm = comm_create(*c, g);
+    return MPI_SUCCESS;
+}
+
+int MPI_Comm_compare(MPI_Comm comm1, MPI_Comm comm2, int* result) {
+    const char* call = "MPI_Comm_compare";
+    Comm* c = nullptr;
+    if (int e = check_comm(comm1, call, &c)) return e;
+    if (int e = check_comm(comm2, call, &c)) return e;
+    MOSIX_CHECK(result, comm1, MPI_ERR_ARG, call, "result is NULL");
+    *result = comm_compare(comm1, comm2);
+    return MPI_SUCCESS;
+}
+
+int MPI_Comm_free(MPI_Comm* comm) {
+    const char* call = "MPI_Comm_free";
+    if (int e = check_initialized(call)) return e;
+    MOSIX_CHECK(comm, MPI_COMM_WORLD, MPI_ERR_ARG, call, "comm is NULL");
+    Comm* c = nullptr;
+    if (int e = check_comm(*comm, call, &c)) return e;
+    MOSIX_CHECK(*comm != MPI_COMM_WORLD && *comm != MPI_COMM_SELF, *comm, MPI_ERR_COMM, call,
+                "%s cannot be freed", *comm == MPI_COMM_WORLD ? "MPI_COMM_WORLD" : "MPI_COMM_SELF");
+    comm_free(*comm);
+    *comm = MPI_COMM_NULL;
+    return MPI_SUCCESS;
+}
+
+int MPI_Comm_group(MPI_Comm comm, MPI_Group* group) {
+    const char* call = "MPI_Comm_group";
+    Comm* c = nullptr;
+    if (int e = check_comm(comm, call, &c)) return e;
+    MOSIX_CHECK(group, comm, MPI_ERR_ARG, call, "group is NULL");
+    *group = group_install(c->group);
+    return MPI_SUCCESS;
+}
+
+}  // extern "C"

@@ -1,0 +1,56 @@
+// mosix_ext.cc — mosix's own calls (mosix.h). With one PE they are answers and stubs, but they
+// already validate like MPI calls so programs written against them keep working as PEs arrive.
+#include <mosix.h>
+
+#include "lib/coll/coll.hpp"
+#include "lib/errors.hpp"
+#include "lib/rank_state.hpp"
+
+#include <unistd.h>
+
+#include <cstring>
+
+using namespace mosix::lib;
+
+extern "C" {
+
+int mosix_where(int* pe, char* host, int hostlen) {
+    if (int e = check_initialized("mosix_where")) return e;
+    MOSIX_CHECK(!host || hostlen > 0, MPI_COMM_WORLD, MPI_ERR_ARG, "mosix_where",
+                "hostlen %d leaves no room for the host name", hostlen);
+    if (host) {
+        char name[MPI_MAX_PROCESSOR_NAME];
+        if (gethostname(name, sizeof name) != 0) std::strcpy(name, "localhost");
+        name[sizeof name - 1] = '\0';
+        std::size_t n = std::strlen(name);
+        if (n > static_cast<std::size_t>(hostlen) - 1) n = static_cast<std::size_t>(hostlen) - 1;
+        std::memcpy(host, name, n);
+        host[n] = '\0';
+    }
+    if (pe) *pe = 0;
+    return MPI_SUCCESS;
+}
+
+int mosix_migrate_to(int pe) {
+    if (int e = check_initialized("mosix_migrate_to")) return e;
+    MOSIX_CHECK(pe >= 0, MPI_COMM_WORLD, MPI_ERR_ARG, "mosix_migrate_to", "PE %d is negative", pe);
+    MOSIX_CHECK(pe == 0, MPI_COMM_WORLD, MPI_ERR_UNSUPPORTED_OPERATION, "mosix_migrate_to",
+                "cannot move to PE %d: migration is not available yet (the job runs on PE 0)", pe);
+    return MPI_SUCCESS;
+}
+
+int mosix_balance(void) {
+    if (int e = check_initialized("mosix_balance")) return e;
+    // Collective even with nothing to move, so programs get the synchronization they will rely on
+    // once the balancer can move ranks here.
+    coll::barrier(*comm_get(MPI_COMM_WORLD));
+    return MPI_SUCCESS;
+}
+
+int mosix_checkpoint(void) {
+    if (int e = check_initialized("mosix_checkpoint")) return e;
+    return raise_error(MPI_COMM_WORLD, MPI_ERR_UNSUPPORTED_OPERATION, "mosix_checkpoint",
+                       "checkpoint/restart is not available yet");
+}
+
+}  // extern "C"

@@ -1,0 +1,146 @@
+#include "remote.hpp"
+
+#include "p2p_internal.hpp"
+#include "runtime/net/transport.hpp"
+#include "runtime/rank_memory.hpp"
+#include "runtime/runtime.hpp"
+#include "runtime/scheduler.hpp"
+#include "wire.hpp"
+
+#include <cstring>
+#include <vector>
+
+namespace mosix::lib {
+
+struct HeldMessage {
+    WireHeader wire;
+    std::vector<unsigned char> data;  // eager bytes
+    void* rendezvous = nullptr;
+};
+
+namespace {
+
+void send_done(void* ctx, bool ok) {
+    auto* req = static_cast<Request*>(ctx);
+    if (!ok) rt::fail_job(1, "a message to rank %d could not be delivered (its PE is gone?)", req->wire.dst_world);
+    request_complete(req);
+}
+
+// Truncated rendezvous: fetch everything into a scratch buffer, keep what fits.
+struct TruncatedFetch {
+    Request* recv;
+    unsigned char* scratch;
+};
+
+void fetch_done(void* ctx, bool ok) {
+    auto* recv = static_cast<Request*>(ctx);
+    if (!ok) recv->status_error = MPI_ERR_OTHER;
+    request_complete(recv);
+}
+
+void truncated_fetch_done(void* ctx, bool ok) {
+    auto* t = static_cast<TruncatedFetch*>(ctx);
+    if (ok && t->recv->bytes) std::memcpy(t->recv->buf, t->scratch, t->recv->bytes);
+    if (!ok) t->recv->status_error = MPI_ERR_OTHER;
+    rt::rank_free(t->scratch);
+    request_complete(t->recv);
+    delete t;
+}
+
+// Hands an in-order message to the matching engine. Returns true if it kept the rendezvous
+// descriptor (queued as unexpected) for a later fetch.
+bool arrive(rt::Rank* dst, const WireHeader& w, const void* data, void* rendezvous) {
+    RankState& ds = state_of(dst);
+    Envelope env{w.context, w.source, w.tag, static_cast<std::size_t>(w.bytes)};
+    if (Request* recv = ds.queues.take_posted(env)) {
+        if (rendezvous)
+            remote_fetch_into(recv, env, rendezvous);
+        else
+            deliver(recv, env, data);
+        return false;
+    }
+    Unexpected* u = unexpected_alloc(ds, rendezvous ? 0 : env.bytes);
+    u->env = env;
+    if (rendezvous)
+        u->remote = rendezvous;
+    else if (env.bytes)
+        std::memcpy(u->data(), data, env.bytes);
+    ds.queues.unexpected.push(u);
+    if (ds.queues.wake_on_arrival) rt::wake(dst);
+    return rendezvous != nullptr;
+}
+
+// The transport's receive handler (runs inside transport progress, from the scheduler).
+bool on_message(const void* header, std::size_t header_len, const void* data, std::size_t len,
+                void* rendezvous) {
+    WireHeader w;
+    if (header_len != sizeof w) rt::fail_job(1, "a message with a malformed header arrived (%zu bytes)", header_len);
+    std::memcpy(&w, header, sizeof w);
+    rt::Rank* dst = rt::local_rank(w.dst_world);
+    if (!dst)
+        rt::fail_job(1, "a message for rank %d arrived at PE %d, which does not hold it", w.dst_world,
+                     rt::this_pe());
+    RankState& ds = state_of(dst);
+    std::uint64_t& expected = ds.recv_seq[w.src_world];
+    if (w.seq != expected) {
+        auto* h = new HeldMessage{w, {}, rendezvous};
+        if (!rendezvous) h->data.assign(static_cast<const unsigned char*>(data),
+                                        static_cast<const unsigned char*>(data) + len);
+        ds.held.push_back(h);
+        return rendezvous != nullptr;
+    }
+    bool kept = arrive(dst, w, data, rendezvous);
+    ++expected;
+    // Release the successors that were waiting for this one.
+    for (bool progressed = true; progressed && !ds.held.empty();) {
+        progressed = false;
+        for (std::size_t i = 0; i < ds.held.size(); ++i) {
+            HeldMessage* h = ds.held[i];
+            if (h->wire.src_world != w.src_world || h->wire.seq != expected) continue;
+            ds.held.erase(ds.held.begin() + static_cast<std::ptrdiff_t>(i));
+            arrive(dst, h->wire, h->data.data(), h->rendezvous);
+            ++expected;
+            delete h;
+            progressed = true;
+            break;
+        }
+    }
+    return kept;
+}
+
+// Registered when the library is loaded, before any job starts.
+const bool registered = (rt::set_message_handler(on_message), true);
+
+}  // namespace
+
+void remote_send_start(Request* req, int dest_world, const Envelope& env, const void* buf,
+                       bool synchronous) {
+    RankState& s = state_of(req->owner);
+    req->kind = RequestKind::send;
+    req->peer = dest_world;
+    req->wire = WireHeader{env.context, env.source, env.tag, dest_world, req->owner->id, 0,
+                           s.send_seq[dest_world]++, env.bytes};
+    req->bytes = env.bytes;
+    bool rendezvous = synchronous || env.bytes > kEagerLimit;
+    if (rt::net::transport_send(rt::pe_of(dest_world), &req->wire, sizeof req->wire, buf, env.bytes,
+                                rendezvous, send_done, req))
+        req->complete = true;
+}
+
+void remote_fetch_into(Request* recv, const Envelope& env, void* desc) {
+    recv->status_source = env.source;
+    recv->status_tag = env.tag;
+    recv->arrived_bytes = env.bytes;
+    if (env.bytes <= recv->bytes) {
+        recv->status_bytes = env.bytes;
+        if (rt::net::transport_fetch(desc, recv->buf, env.bytes, fetch_done, recv)) request_complete(recv);
+        return;
+    }
+    recv->status_bytes = recv->bytes;
+    recv->status_error = MPI_ERR_TRUNCATE;
+    auto* t = new TruncatedFetch{recv, static_cast<unsigned char*>(rt::rank_alloc(env.bytes))};
+    if (rt::net::transport_fetch(desc, t->scratch, env.bytes, truncated_fetch_done, t))
+        truncated_fetch_done(t, true);
+}
+
+}  // namespace mosix::lib
