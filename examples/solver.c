@@ -47,24 +47,26 @@ static int parse(int argc, char** argv, int rank, struct options* o) {
             if (rank == 0) fputs(usage, stdout);
             return 1;
         }
+        int known = !strcmp(name, "--nx") || !strcmp(name, "--ny") || !strcmp(name, "--iters") ||
+                    !strcmp(name, "--tol");
+        if (!known) {
+            if (rank == 0) fprintf(stderr, "solver: unknown option '%s'\n%s", name, usage);
+            return 2;
+        }
         const char* value = i + 1 < argc ? argv[i + 1] : NULL;
-        int ok = 0;
+        int ok = 0; /* stays 0 when the option is last, without its value */
         if (!value) {
-            ok = 0;
         } else if (!strcmp(name, "--nx")) {
             ok = parse_long(value, 3, MAX_EDGE, &o->nx);
         } else if (!strcmp(name, "--ny")) {
             ok = parse_long(value, 3, MAX_EDGE, &o->ny);
         } else if (!strcmp(name, "--iters")) {
             ok = parse_long(value, 1, 1000000000L, &o->iters);
-        } else if (!strcmp(name, "--tol")) {
+        } else {
             char* end = NULL;
             errno = 0;
             o->tol = strtod(value, &end);
             ok = !errno && end != value && !*end && isfinite(o->tol) && o->tol >= 0;
-        } else {
-            if (rank == 0) fprintf(stderr, "solver: unknown option '%s'\n%s", name, usage);
-            return 2;
         }
         if (!ok) {
             if (rank == 0)

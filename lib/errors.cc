@@ -98,7 +98,7 @@ int raise_error(MPI_Comm comm, int code, const char* call, const char* fmt, ...)
         RankState& s = self_state();
         if (static_cast<std::size_t>(user) < s.errhandlers.size() &&
             s.errhandlers[static_cast<std::size_t>(user)].live) {
-            MPI_Comm h = c ? comm : MPI_COMM_WORLD;
+            MPI_Comm h = comm_get(comm) ? comm : MPI_COMM_WORLD;
             int e = code;
             s.errhandlers[static_cast<std::size_t>(user)].fn(&h, &e);
             return code;

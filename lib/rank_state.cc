@@ -9,6 +9,20 @@
 
 namespace mosix::lib {
 
+RankState::~RankState() {
+    for (void* chunk : request_chunks) rt::rank_free(chunk);
+    for (Unexpected*& list : free_buffers) {
+        while (Unexpected* u = list) {
+            list = u->next;
+            rt::rank_free(u);
+        }
+    }
+    while (Unexpected* u = queues.unexpected.head) {
+        queues.unexpected.remove(u);
+        rt::rank_free(u);
+    }
+}
+
 namespace {
 
 void release_state(rt::Rank* r) {

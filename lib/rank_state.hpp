@@ -52,6 +52,7 @@ struct RankState {
     std::vector<UserOp> ops;              // user ops: handle index - MOSIX_OP_PREDEFINED_COUNT
     std::vector<UserErrhandler> errhandlers;  // user handlers: handle index - 2
     Request* free_requests = nullptr;     // request pool (linked through `next`)
+    std::vector<void*> request_chunks;    // the pool's memory, released with the state
     Unexpected* free_buffers[kBufferClasses] = {};
     std::uint32_t next_context = 4;       // 0/1 world, 2/3 self
     bool initialized = false;
@@ -62,6 +63,11 @@ struct RankState {
     std::unordered_map<int, std::uint64_t> send_seq;  // to each destination rank
     std::unordered_map<int, std::uint64_t> recv_seq;  // expected from each source rank
     std::vector<struct HeldMessage*> held;            // arrived ahead of a predecessor
+
+    RankState() = default;
+    RankState(const RankState&) = delete;
+    RankState& operator=(const RankState&) = delete;
+    ~RankState();
 };
 
 // The calling rank's state, created on first use. REQUIRES: called by a rank.

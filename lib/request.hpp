@@ -36,6 +36,7 @@ struct mosix_request {
     bool pooled = false;       // returns to the rank's pool when done
     bool user_freed = false;   // MPI_Request_free before completion: release on completion
     mosix::rt::Rank* owner = nullptr;
+    MPI_Comm comm = MPI_COMM_NULL;  // whose error handler reports errors found at completion
 
     // Match specification (receive) or envelope (send).
     std::uint32_t context = 0;

@@ -77,6 +77,22 @@ char** copy_argv(int argc, char** argv) {
     return copy;
 }
 
+// Each rank's stack is a separate mapping (its guard page splits it from its neighbours), so the
+// kernel's per-process mapping limit caps the ranks a PE can hold: say so instead of just ENOMEM.
+[[noreturn]] void fail_stack_mapping(int rank, int err) {
+    long limit = 0;
+    if (FILE* f = std::fopen("/proc/sys/vm/max_map_count", "r")) {
+        if (std::fscanf(f, "%ld", &limit) != 1) limit = 0;
+        std::fclose(f);
+    }
+    if (err == ENOMEM && limit > 0 && rank > limit / 2 - 1000)
+        fail_job(1, "cannot map the stack of rank %d: this PE would need about %d memory mappings, more "
+                    "than vm.max_map_count (%ld) allows; raise it (sysctl -w vm.max_map_count=%d) or "
+                    "use more PEs",
+                 rank, 2 * the_pe.config.nranks + 1000, limit, 2 * the_pe.config.nranks + 65536);
+    fail_job(1, "cannot map the stack of rank %d: %s", rank, std::strerror(err));
+}
+
 void rank_entry(Rank* r) {
     PeState& p = the_pe;
     char** argv = copy_argv(p.argc, p.argv);
@@ -154,20 +170,23 @@ void report_deadlock_and_exit() {
 
 namespace {
 
+// Gives a finished job's memory back: the library's per-rank state, the ranks and their slots,
+// so the next job in this process (tests run many) starts clean.
+void release_ranks(PeState& p) {
+    for (int i = 0; i < p.config.nranks; ++i) {
+        Rank& r = p.ranks[static_cast<std::size_t>(i)];
+        if (r.lib && p.release_lib) p.release_lib(&r);
+    }
+    p.ranks.reset();
+    munmap(reinterpret_cast<void*>(SlotRegion::kRegionBase),
+           p.slots.slot_size() * static_cast<std::size_t>(p.config.nranks));
+}
+
 // Starts this PE's share of a job: every rank's location, a fiber for each local rank, the
 // transport when there are other PEs; runs until the local ranks are done.
 int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** argv,
            std::function<int(int, char**)> body) {
     PeState& p = the_pe;
-    if (p.ranks) {  // a previous job in this process: give its slots back first
-        munmap(reinterpret_cast<void*>(SlotRegion::kRegionBase),
-               p.slots.slot_size() * static_cast<std::size_t>(p.config.nranks));
-        for (int i = 0; i < p.config.nranks; ++i) {
-            Rank& r = p.ranks[static_cast<std::size_t>(i)];
-            if (r.lib && p.release_lib) p.release_lib(&r);
-        }
-        p.ranks.reset();
-    }
     p.config = config;
     p.exit_status = 0;
     p.pe = id.pe;
@@ -196,7 +215,7 @@ int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** 
         }
         r->stack_size = p.slots.stack_size();
         r->stack_low = p.slots.map_stack(i);
-        if (!r->stack_low) fail_job(1, "cannot map the stack of rank %d: %s", i, std::strerror(errno));
+        if (!r->stack_low) fail_stack_mapping(i, errno);
         fiber_create(r, rank_entry);
         make_runnable(r);
         ++p.live_ranks;
@@ -210,6 +229,7 @@ int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** 
     run_scheduler();
     std::fflush(stdout);
     if (p.networked) net::transport_finalize();
+    release_ranks(p);
     return p.exit_status;
 }
 

@@ -22,7 +22,8 @@ public:
     // shared libraries and thread stacks (near 128 TiB), and of AddressSanitizer's shadow memory
     // (which ends just above 16 TiB), so sanitizer builds use the same layout.
     static constexpr std::uintptr_t kRegionBase = 0x200000000000ULL;  // 32 TiB
-    static constexpr std::size_t kRegionBudget = 64ULL << 40;         // at most 64 TiB reserved
+    // The region must end below ~85 TiB, where PIE executables and their heap are mapped.
+    static constexpr std::size_t kRegionBudget = 48ULL << 40;         // at most 48 TiB reserved
 
     // Reserves `nranks` slots large enough for `stack_size` bytes of stack and the largest heap
     // reserve that fits the budget. Returns an empty string on success, else why it failed.

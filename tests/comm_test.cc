@@ -465,7 +465,7 @@ TEST(Group, SetOperations) {
         MPI_Group_incl(world, 0, nullptr, &empty);
         EXPECT_EQ(MPI_GROUP_EMPTY, empty);
         EXPECT_EQ(p == 1 ? MPI_IDENT : MPI_UNEQUAL, group_compare(evens, world));
-        EXPECT_EQ(p == 1 ? MPI_UNEQUAL : MPI_UNEQUAL, group_compare(odds, world));
+        EXPECT_EQ(MPI_UNEQUAL, group_compare(odds, world));
         for (MPI_Group* g : {&world, &evens, &odds, &u, &i, &d, &w2, &empty})
             EXPECT_EQ(MPI_SUCCESS, MPI_Group_free(g));
     };

@@ -6,7 +6,8 @@
 #   expect   MOSEXEC N REGEX PROG [ARGS...]      exit 0 and stdout matches REGEX
 #   fails    MOSEXEC N STATUS REGEX PROG [ARGS...]  exits STATUS, stderr matches REGEX
 #   hello    MOSEXEC N PROG                      exactly ranks 0..N-1 say hello, once each
-#   checksum MOSEXEC "N1 N2 ..." PROG [ARGS...]  the "checksum" line is identical for every N
+#   checksum MOSEXEC "N1 N2 ..." PROG [MPIRUN "N1 ..." OMPI_PROG] -- [ARGS...]
+#            the "checksum" line is identical for every N, under mosix and (if given) Open MPI
 #   rss      MOSEXEC N REGEX PROG [ARGS...]      like expect, and reports peak RSS (/usr/bin/time)
 #   compare  MOSEXEC MPIRUN N MOSIX_PROG OMPI_PROG   same stdout under mosix and Open MPI
 set -u
@@ -54,19 +55,34 @@ hello)
     sort -n -k4 "$tmp/r.out" | cmp -s - "$tmp/want" || fail "not exactly one hello from each of $n ranks"
     ;;
 checksum)
-    mosexec=$1 counts=$2
-    shift 2
+    mosexec=$1 counts=$2 prog=$3 mpirun="" ocounts="" oprog=""
+    shift 3
+    if [ "$1" != "--" ]; then
+        mpirun=$1 ocounts=$2 oprog=$3
+        shift 3
+    fi
+    shift # --
     first=""
-    for n in $counts; do
-        echo "== $n ranks"
-        run "$tmp/r$n" "$mosexec" -n "$n" "$@"
-        [ "$status" -eq 0 ] || fail "$n ranks: exit status $status"
-        sum=$(grep '^checksum ' "$tmp/r$n.out")
-        [ -n "$sum" ] || fail "$n ranks: no checksum line"
+    agree() { # LABEL: checks $tmp/r.out's checksum against the first one seen
+        sum=$(grep '^checksum ' "$tmp/r.out")
+        [ -n "$sum" ] || fail "$1: no checksum line"
         [ -n "$first" ] || first=$sum
-        [ "$sum" = "$first" ] || fail "$n ranks: '$sum' differs from '$first'"
+        [ "$sum" = "$first" ] || fail "$1: '$sum' differs from '$first'"
+    }
+    for n in $counts; do
+        echo "== mosix, $n ranks"
+        run "$tmp/r" "$mosexec" -n "$n" "$prog" "$@"
+        [ "$status" -eq 0 ] || fail "mosix, $n ranks: exit status $status"
+        agree "mosix, $n ranks"
     done
-    echo "all rank counts agree: $first"
+    export OMPI_MCA_rmaps_base_oversubscribe=1
+    for n in $ocounts; do
+        echo "== Open MPI, $n processes"
+        run "$tmp/r" "$mpirun" --allow-run-as-root --oversubscribe --mca pml ob1 -np "$n" "$oprog" "$@"
+        [ "$status" -eq 0 ] || fail "Open MPI, $n processes: exit status $status"
+        agree "Open MPI, $n processes"
+    done
+    echo "all runs agree: $first"
     ;;
 rss)
     mosexec=$1 n=$2 re=$3

@@ -226,7 +226,8 @@ public:
     // True until the operation has completed through wait() or test().
     bool active() const noexcept { return r_ != MPI_REQUEST_NULL; }
 
-    // Blocks this rank (others run) until the operation completes. REQUIRES: active().
+    // Blocks this rank (others run) until the operation completes; on an inactive request it
+    // returns an empty Status at once.
     Status wait() {
         MPI_Status s{};
         detail::check(MPI_Wait(&r_, &s), "MPI_Wait");

@@ -2,7 +2,6 @@
 // a ring for large results (each rank receives every other block exactly once, straight into
 // place). allgatherv: the ring.
 #include "coll.hpp"
-
 #include "coll_util.hpp"
 
 namespace mosix::lib::coll {
@@ -38,8 +37,9 @@ void allgather(const void* sbuf, std::size_t sbytes, void* rbuf, std::size_t rby
     if (static_cast<std::size_t>(p) * b < kLargeMessage)
         allgather_bruck(rbuf, b, comm);
     else
-        ring_allgather(comm, 0, [&](int i) { return std::make_pair(at(rbuf, static_cast<std::size_t>(i) * b), b); },
-                       kTagAllgather);
+        ring_allgather(
+            comm, 0, [&](int i) { return std::make_pair(at(rbuf, static_cast<std::size_t>(i) * b), b); },
+            kTagAllgather);
 }
 
 void allgatherv(const void* sbuf, std::size_t sbytes, void* rbuf, const std::size_t* rbytes,
@@ -47,8 +47,8 @@ void allgatherv(const void* sbuf, std::size_t sbytes, void* rbuf, const std::siz
     (void)sbytes;  // equals rbytes[me] (the bindings check it)
     const int me = comm.rank;
     if (!in_place(sbuf)) copy(at(rbuf, rdispls[me]), sbuf, rbytes[me]);
-    ring_allgather(comm, 0, [&](int i) { return std::make_pair(at(rbuf, rdispls[i]), rbytes[i]); },
-                   kTagAllgatherv);
+    ring_allgather(
+        comm, 0, [&](int i) { return std::make_pair(at(rbuf, rdispls[i]), rbytes[i]); }, kTagAllgatherv);
 }
 
 }  // namespace mosix::lib::coll

@@ -1,9 +1,12 @@
-// allreduce.cc — recursive doubling for small vectors (log2 p rounds); Rabenseifner's
-// reduce-scatter + allgather for large ones (each rank moves about 2n bytes). Both fold a
-// non-power-of-two communicator onto its largest power of two first, and both keep rank order, so
-// they serve non-commutative operations too.
+// allreduce.cc — small vectors: a binomial reduce to rank 0 followed by a binomial bcast;
+// large ones: Rabenseifner's reduce-scatter + allgather (each rank moves about 2n bytes). Both keep
+// rank order, so they serve non-commutative operations too.
+//
+// Why not recursive doubling for small vectors: mosix runs many ranks per PE, and there every
+// message costs CPU time the ranks share. Reduce + bcast sends 2(p - 1) messages in 2 log2 p rounds;
+// recursive doubling sends p log2 p in log2 p rounds. Measured on one PE, 8 bytes on 64 ranks:
+// 14 us against 30 us. Doubling would only win with about one rank per PE.
 #include "coll.hpp"
-
 #include "coll_util.hpp"
 #include "halving.hpp"
 
@@ -17,18 +20,19 @@ void allreduce(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_
     if (!in_place(sbuf)) copy(work, sbuf, n);
     if (p == 1 || count == 0) return;
 
-    Reduction r{comm, count, dt, type, op, kTagAllreduce};
     Fold f(p, comm.rank);
+    if (n < kLargeMessage || count < f.pof2) {
+        reduce_to(MPI_IN_PLACE, work, count, dt, type, op, 0, comm, kTagAllreduce);
+        bcast_with(work, n, 0, comm, kTagAllreduce);
+        return;
+    }
+    Reduction r{comm, count, dt, type, op, kTagAllreduce};
     Scratch tmp(n);
     fold_in(r, f, work, tmp.get());
     if (f.newrank >= 0) {
-        if (n >= kLargeMessage && count >= f.pof2) {
-            Halving h(r, f);
-            h.reduce_scatter(work, tmp.get());
-            h.allgather(work);
-        } else {
-            doubling_allreduce(r, f, work, tmp.get());
-        }
+        Halving h(r, f);
+        h.reduce_scatter(work, tmp.get());
+        h.allgather(work);
     }
     fold_out(r, f, work);
 }

@@ -2,7 +2,6 @@
 // at the price of packing); pairwise exchange otherwise (p - 1 rounds, every block moved once,
 // straight from the send buffer into place). alltoallv: pairwise exchange.
 #include "coll.hpp"
-
 #include "coll_util.hpp"
 
 namespace mosix::lib::coll {
@@ -38,7 +37,8 @@ void alltoall_bruck(const void* src, void* rbuf, std::size_t b, const Comm& comm
         }
     }
     for (int i = 0; i < p; ++i)
-        copy(at(rbuf, static_cast<std::size_t>((me - i + p) % p) * b), t + static_cast<std::size_t>(i) * b, b);
+        copy(at(rbuf, static_cast<std::size_t>((me - i + p) % p) * b), t + static_cast<std::size_t>(i) * b,
+             b);
 }
 
 void alltoall_pairwise(const void* src, void* rbuf, std::size_t b, const Comm& comm) {

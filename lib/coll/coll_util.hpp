@@ -3,15 +3,14 @@
 // from another.
 #pragma once
 
-#include "coll.hpp"
-
-#include "lib/p2p.hpp"
-#include "runtime/rank_memory.hpp"
-
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
 #include <utility>
+
+#include "coll.hpp"
+#include "lib/p2p.hpp"
+#include "runtime/rank_memory.hpp"
 
 namespace mosix::lib::coll {
 
@@ -40,9 +39,7 @@ enum Tag : int {
 inline bool in_place(const void* p) noexcept { return p == MPI_IN_PLACE; }
 
 inline Byte* at(void* p, std::size_t off) noexcept { return static_cast<Byte*>(p) + off; }
-inline const Byte* at(const void* p, std::size_t off) noexcept {
-    return static_cast<const Byte*>(p) + off;
-}
+inline const Byte* at(const void* p, std::size_t off) noexcept { return static_cast<const Byte*>(p) + off; }
 
 // memmove, not memcpy: an erroneous program may pass overlapping buffers, and in-place variants
 // copy within one buffer.
@@ -87,8 +84,8 @@ inline bool has_children(int vr, int p) noexcept { return vr % 2 == 0 && vr + 1 
 
 // `inout = in op inout` when `in` came from lower ranks; when it came from higher ranks the result
 // must be `inout op in`, which for a non-commutative op is computed into `in` and copied back.
-inline void combine(const OpRef& op, Byte* in, Byte* inout, int count, const Datatype& dt,
-                    MPI_Datatype type, bool in_is_lower) {
+inline void combine(const OpRef& op, Byte* in, Byte* inout, int count, const Datatype& dt, MPI_Datatype type,
+                    bool in_is_lower) {
     if (in_is_lower || op.commutative) {
         op_apply(op, in, inout, count, dt, type);
     } else {
@@ -109,8 +106,8 @@ void tree_scatter(const Comm& comm, int root, Off off, Byte* sub, int tag) {
     for (int m = span >> 1; m > 0; m >>= 1) {
         int c = vr + m;
         if (c < p)
-            coll_send(comm, sub + (off(c) - off(vr)), off(std::min(c + m, p)) - off(c),
-                      abs_rank(c, root, p), tag);
+            coll_send(comm, sub + (off(c) - off(vr)), off(std::min(c + m, p)) - off(c), abs_rank(c, root, p),
+                      tag);
     }
 }
 
@@ -122,8 +119,8 @@ void tree_gather(const Comm& comm, int root, Off off, Byte* sub, int tag) {
     int span = subtree_span(vr, p);
     for (int m = 1; m < span && vr + m < p; m <<= 1) {
         int c = vr + m;
-        coll_recv(comm, sub + (off(c) - off(vr)), off(std::min(c + m, p)) - off(c),
-                  abs_rank(c, root, p), tag);
+        coll_recv(comm, sub + (off(c) - off(vr)), off(std::min(c + m, p)) - off(c), abs_rank(c, root, p),
+                  tag);
     }
     if (vr) coll_send(comm, sub, off(std::min(vr + span, p)) - off(vr), abs_rank(vr - span, root, p), tag);
 }
@@ -141,8 +138,10 @@ void ring_allgather(const Comm& comm, int root, Blk blk, int tag) {
     }
 }
 
-// reduce() with the caller's tag (reduce_scatter reduces to rank 0 first).
+// reduce() and bcast() with the caller's tag, for collectives built from them. reduce_to accepts
+// MPI_IN_PLACE on every rank (the input is then in rbuf).
 void reduce_to(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_Datatype type,
                const OpRef& op, int root, const Comm& comm, int tag);
+void bcast_with(void* buf, std::size_t bytes, int root, const Comm& comm, int tag);
 
 }  // namespace mosix::lib::coll

@@ -2,7 +2,6 @@
 // receives each straight into place, since forwarding through a tree would only add copies of data
 // the root must take in anyway. gatherv: linear at the root.
 #include "coll.hpp"
-
 #include "coll_util.hpp"
 
 namespace mosix::lib::coll {
@@ -12,7 +11,7 @@ namespace {
 void gather_binomial(const void* own, void* rbuf, std::size_t b, int root, const Comm& comm) {
     const int p = comm.size(), vr = rel(comm.rank, root, p);
     auto off = [b](int i) { return static_cast<std::size_t>(i) * b; };
-    if (!has_children(vr, p)) {
+    if (vr != 0 && !has_children(vr, p)) {
         tree_gather(comm, root, off, const_cast<Byte*>(static_cast<const Byte*>(own)), kTagGather);
         return;
     }

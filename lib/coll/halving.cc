@@ -1,4 +1,4 @@
-// halving.cc — the power-of-two fold, recursive doubling, and Rabenseifner's halving/doubling.
+// halving.cc — the power-of-two fold and Rabenseifner's halving/doubling.
 #include "halving.hpp"
 
 namespace mosix::lib::coll {
@@ -34,16 +34,6 @@ void fold_out(const Reduction& r, const Fold& f, Byte* work) {
         coll_recv(r.comm, work, r.bytes(r.count), me + 1, r.tag);
 }
 
-void doubling_allreduce(const Reduction& r, const Fold& f, Byte* work, Byte* tmp) {
-    if (f.newrank < 0) return;
-    std::size_t n = r.bytes(r.count);
-    for (int mask = 1; mask < f.pof2; mask <<= 1) {
-        int partner = f.newrank ^ mask, peer = f.rank_of(partner);
-        coll_sendrecv(r.comm, work, n, peer, tmp, n, peer, r.tag);
-        combine(r.op, tmp, work, r.count, r.dt, r.type, partner < f.newrank);
-    }
-}
-
 Halving::Halving(const Reduction& r, const Fold& f) noexcept : r_(r), f_(f), hi_(f.pof2) {}
 
 std::size_t Halving::start(int block) const noexcept {
@@ -60,11 +50,10 @@ void Halving::reduce_scatter(Byte* work, Byte* tmp) {
         // The partner holds the same range; the lower of the two keeps its lower half.
         int keep_lo = partner > me ? lo_ : mid, keep_hi = partner > me ? mid : hi_;
         int give_lo = partner > me ? mid : lo_, give_hi = partner > me ? hi_ : mid;
-        coll_sendrecv(r_.comm, work + start(give_lo), span(give_lo, give_hi), peer,
-                      tmp + start(keep_lo), span(keep_lo, keep_hi), peer, r_.tag);
+        coll_sendrecv(r_.comm, work + start(give_lo), span(give_lo, give_hi), peer, tmp + start(keep_lo),
+                      span(keep_lo, keep_hi), peer, r_.tag);
         int elems = static_cast<int>(span(keep_lo, keep_hi) / r_.dt.size);
-        combine(r_.op, tmp + start(keep_lo), work + start(keep_lo), elems, r_.dt, r_.type,
-                partner < me);
+        combine(r_.op, tmp + start(keep_lo), work + start(keep_lo), elems, r_.dt, r_.type, partner < me);
         lo_ = keep_lo;
         hi_ = keep_hi;
     }
@@ -77,8 +66,8 @@ void Halving::allgather(Byte* work) {
         int plo = parent_lo_[level], phi = parent_hi_[level];
         // The partner holds the other half of the range both held before this level's halving.
         int olo = lo_ == plo ? hi_ : plo, ohi = lo_ == plo ? phi : lo_;
-        coll_sendrecv(r_.comm, work + start(lo_), span(lo_, hi_), peer, work + start(olo),
-                      span(olo, ohi), peer, r_.tag);
+        coll_sendrecv(r_.comm, work + start(lo_), span(lo_, hi_), peer, work + start(olo), span(olo, ohi),
+                      peer, r_.tag);
         lo_ = plo;
         hi_ = phi;
     }

@@ -1,5 +1,5 @@
-// halving.hpp — recursive doubling and halving on any communicator size, shared by reduce and
-// allreduce.
+// halving.hpp — Rabenseifner's recursive halving and doubling on any communicator size, shared by
+// reduce and allreduce.
 //
 // Both need a power-of-two number of participants. Fold pairs the first 2*rem ranks (even with
 // odd): the even one hands its data to the odd one and sits out, and the pof2 survivors are
@@ -40,9 +40,6 @@ void fold_in(const Reduction& r, const Fold& f, Byte* work, Byte* tmp);
 // The odd neighbours hand the finished result back to the even ranks that sat out.
 void fold_out(const Reduction& r, const Fold& f, Byte* work);
 
-// Recursive doubling over the survivors: every survivor ends with the full reduction in `work`.
-void doubling_allreduce(const Reduction& r, const Fold& f, Byte* work, Byte* tmp);
-
 // Rabenseifner's reduce-scatter and allgather over the survivors. The vector is cut into pof2
 // blocks; halving with distances 1, 2, 4, ... leaves each survivor holding the full reduction of
 // one block of `work` (the others hold partial results) and records the ranges it went through,
@@ -64,7 +61,7 @@ private:
     const Reduction& r_;
     const Fold& f_;
     int levels_ = 0;
-    int lo_ = 0, hi_ = 0;                     // blocks this survivor holds now
+    int lo_ = 0, hi_ = 0;                          // blocks this survivor holds now
     int parent_lo_[32] = {}, parent_hi_[32] = {};  // what it held before each halving step
 };
 

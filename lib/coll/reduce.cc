@@ -1,7 +1,6 @@
 // reduce.cc — reduce: a binomial tree for small vectors; Rabenseifner's reduce-scatter followed by
 // a binomial gather of the reduced blocks for large ones, so each rank moves O(n) bytes.
 #include "coll.hpp"
-
 #include "coll_util.hpp"
 #include "halving.hpp"
 
@@ -80,8 +79,8 @@ void reduce_to(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_
         reduce_binomial(sbuf, rbuf, count, dt, type, op, root, comm, tag);
 }
 
-void reduce(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_Datatype type,
-            const OpRef& op, int root, const Comm& comm) {
+void reduce(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_Datatype type, const OpRef& op,
+            int root, const Comm& comm) {
     reduce_to(sbuf, rbuf, count, dt, type, op, root, comm, kTagReduce);
 }
 

@@ -1,19 +1,18 @@
 // reduce_scatter.cc — a ring for large vectors under a commutative op (p - 1 rounds, each rank
 // moves about n bytes); otherwise a reduce to rank 0 (itself O(log p) rounds and O(n) bytes per
 // rank) followed by a binomial scatter of the blocks, which also keeps non-commutative order.
-#include "coll.hpp"
-
-#include "coll_util.hpp"
-
 #include <vector>
+
+#include "coll.hpp"
+#include "coll_util.hpp"
 
 namespace mosix::lib::coll {
 
 namespace {
 
 // Rank i's block starts at element `first[i]` (first[p] is the total).
-void ring(const void* src, void* rbuf, const std::size_t* first, const Datatype& dt,
-          MPI_Datatype type, const OpRef& op, const Comm& comm) {
+void ring(const void* src, void* rbuf, const std::size_t* first, const Datatype& dt, MPI_Datatype type,
+          const OpRef& op, const Comm& comm) {
     const int p = comm.size(), me = comm.rank;
     const std::size_t sz = dt.size;
     std::size_t largest = 0;

@@ -3,15 +3,14 @@
 // of 2d ranks, and contributions from lower groups are always applied on the left, so the result
 // is x0 op x1 op ... in rank order even for non-commutative operations.
 #include "coll.hpp"
-
 #include "coll_util.hpp"
 
 namespace mosix::lib::coll {
 
 namespace {
 
-void prefix(const void* mine, void* rbuf, bool inclusive, int count, const Datatype& dt,
-            MPI_Datatype type, const OpRef& op, const Comm& comm, int tag) {
+void prefix(const void* mine, void* rbuf, bool inclusive, int count, const Datatype& dt, MPI_Datatype type,
+            const OpRef& op, const Comm& comm, int tag) {
     const int p = comm.size(), me = comm.rank;
     const std::size_t n = static_cast<std::size_t>(count) * dt.size;
     Scratch total(n), tmp(n);
@@ -35,14 +34,14 @@ void prefix(const void* mine, void* rbuf, bool inclusive, int count, const Datat
 
 }  // namespace
 
-void scan(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_Datatype type,
-          const OpRef& op, const Comm& comm) {
+void scan(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_Datatype type, const OpRef& op,
+          const Comm& comm) {
     if (count == 0) return;
     prefix(in_place(sbuf) ? rbuf : sbuf, rbuf, true, count, dt, type, op, comm, kTagScan);
 }
 
-void exscan(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_Datatype type,
-            const OpRef& op, const Comm& comm) {
+void exscan(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_Datatype type, const OpRef& op,
+            const Comm& comm) {
     if (count == 0) return;
     prefix(in_place(sbuf) ? rbuf : sbuf, rbuf, false, count, dt, type, op, comm, kTagExscan);
 }

@@ -2,7 +2,6 @@
 // sends each straight to its owner (a tree would only add forwarding copies). scatterv: linear at
 // the root.
 #include "coll.hpp"
-
 #include "coll_util.hpp"
 
 namespace mosix::lib::coll {
@@ -14,11 +13,13 @@ void scatter_binomial(const void* sbuf, void* own, std::size_t b, int root, cons
     auto off = [b](int i) { return static_cast<std::size_t>(i) * b; };
     // The tree hands out blocks in relative-rank order: a root other than 0 rotates them first;
     // leaves receive straight into their receive buffer.
-    std::size_t hold = vr == 0 ? (root == 0 ? 0 : off(p))
+    std::size_t hold = vr == 0               ? (root == 0 ? 0 : off(p))
                        : has_children(vr, p) ? off(std::min(vr + subtree_span(vr, p), p)) - off(vr)
                                              : 0;
     Scratch s(hold);
-    Byte* sub = hold ? s.get() : vr == 0 ? const_cast<Byte*>(static_cast<const Byte*>(sbuf)) : static_cast<Byte*>(own);
+    Byte* sub = hold      ? s.get()
+                : vr == 0 ? const_cast<Byte*>(static_cast<const Byte*>(sbuf))
+                          : static_cast<Byte*>(own);
     if (vr == 0 && root != 0) {
         copy(sub, at(sbuf, off(root)), off(p - root));
         copy(sub + off(p - root), sbuf, off(root));

@@ -1,14 +1,15 @@
 // coll.cc — the collective bindings: argument checks, element counts and displacements to bytes,
 // then the algorithms in lib/coll. Arguments that only the root uses are checked only there.
-#include <mpi.h>
-
-#include "checks.hpp"
 #include "lib/coll/coll.hpp"
-#include "op_check.hpp"
-#include "runtime/rank_memory.hpp"
+
+#include <mpi.h>
 
 #include <climits>
 #include <vector>
+
+#include "checks.hpp"
+#include "op_check.hpp"
+#include "runtime/rank_memory.hpp"
 
 using namespace mosix::lib;
 
@@ -65,8 +66,8 @@ int check_reduction(const Comm& c, MPI_Comm comm, const void* sendbuf, void* rec
 
 // Counts and displacements of a v-collective, converted to bytes (displacements use the extent).
 int check_layout(MPI_Comm comm, int p, const void* buf, const int* counts, const int* displs,
-                 const Datatype& dt, const char* counts_name, const char* displs_name,
-                 const char* call, RankVector<std::size_t>* bytes, RankVector<std::size_t>* offsets) {
+                 const Datatype& dt, const char* counts_name, const char* displs_name, const char* call,
+                 RankVector<std::size_t>* bytes, RankVector<std::size_t>* offsets) {
     MOSIX_CHECK(counts, comm, MPI_ERR_ARG, call, "%s is NULL", counts_name);
     MOSIX_CHECK(displs, comm, MPI_ERR_ARG, call, "%s is NULL", displs_name);
     bytes->resize(static_cast<std::size_t>(p));
@@ -82,8 +83,7 @@ int check_layout(MPI_Comm comm, int p, const void* buf, const int* counts, const
         (*offsets)[static_cast<std::size_t>(i)] =
             static_cast<std::size_t>(displs[i]) * static_cast<std::size_t>(dt.extent);
     }
-    MOSIX_CHECK(buf || !any, comm, MPI_ERR_BUFFER, call, "buffer is NULL but %s are not all 0",
-                counts_name);
+    MOSIX_CHECK(buf || !any, comm, MPI_ERR_BUFFER, call, "buffer is NULL but %s are not all 0", counts_name);
     return MPI_SUCCESS;
 }
 
@@ -116,16 +116,16 @@ int MPI_Bcast(void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm
     return MPI_SUCCESS;
 }
 
-int MPI_Reduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
-               int root, MPI_Comm comm) {
+int MPI_Reduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root,
+               MPI_Comm comm) {
     const char* call = "MPI_Reduce";
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
     OpRef ref;
     if (int e = check_comm(comm, call, &c)) return e;
     if (int e = check_root(*c, comm, root, call)) return e;
-    if (int e = check_reduction(*c, comm, sendbuf, recvbuf, c->rank == root, count, count, datatype,
-                                op, call, &dt, &ref))
+    if (int e = check_reduction(*c, comm, sendbuf, recvbuf, c->rank == root, count, count, datatype, op, call,
+                                &dt, &ref))
         return e;
     coll::reduce(sendbuf, recvbuf, count, *dt, datatype, ref, root, *c);
     return MPI_SUCCESS;
@@ -138,22 +138,21 @@ int MPI_Allreduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype da
     const Datatype* dt = nullptr;
     OpRef ref;
     if (int e = check_comm(comm, call, &c)) return e;
-    if (int e = check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt,
-                                &ref))
+    if (int e =
+            check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt, &ref))
         return e;
     coll::allreduce(sendbuf, recvbuf, count, *dt, datatype, ref, *c);
     return MPI_SUCCESS;
 }
 
-int MPI_Scan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
-             MPI_Comm comm) {
+int MPI_Scan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
     const char* call = "MPI_Scan";
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
     OpRef ref;
     if (int e = check_comm(comm, call, &c)) return e;
-    if (int e = check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt,
-                                &ref))
+    if (int e =
+            check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt, &ref))
         return e;
     coll::scan(sendbuf, recvbuf, count, *dt, datatype, ref, *c);
     return MPI_SUCCESS;
@@ -166,15 +165,15 @@ int MPI_Exscan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datat
     const Datatype* dt = nullptr;
     OpRef ref;
     if (int e = check_comm(comm, call, &c)) return e;
-    if (int e = check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt,
-                                &ref))
+    if (int e =
+            check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt, &ref))
         return e;
     coll::exscan(sendbuf, recvbuf, count, *dt, datatype, ref, *c);
     return MPI_SUCCESS;
 }
 
-int MPI_Reduce_scatter(const void* sendbuf, void* recvbuf, const int recvcounts[],
-                       MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
+int MPI_Reduce_scatter(const void* sendbuf, void* recvbuf, const int recvcounts[], MPI_Datatype datatype,
+                       MPI_Op op, MPI_Comm comm) {
     const char* call = "MPI_Reduce_scatter";
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
@@ -192,8 +191,8 @@ int MPI_Reduce_scatter(const void* sendbuf, void* recvbuf, const int recvcounts[
     int mine = recvcounts[c->rank];
     // In place, recvbuf holds the whole input.
     if (int e = check_reduction(*c, comm, sendbuf, recvbuf, true, static_cast<int>(total),
-                                sendbuf == MPI_IN_PLACE ? static_cast<int>(total) : mine, datatype, op,
-                                call, &dt, &ref))
+                                sendbuf == MPI_IN_PLACE ? static_cast<int>(total) : mine, datatype, op, call,
+                                &dt, &ref))
         return e;
     coll::reduce_scatter(sendbuf, recvbuf, recvcounts, *dt, datatype, ref, *c);
     return MPI_SUCCESS;
@@ -211,16 +210,16 @@ int MPI_Reduce_scatter_block(const void* sendbuf, void* recvbuf, int recvcount, 
     MOSIX_CHECK(total <= INT_MAX, comm, MPI_ERR_COUNT, call,
                 "recvcount %d times %d ranks is more than one call can reduce", recvcount, c->size());
     if (int e = check_reduction(*c, comm, sendbuf, recvbuf, true, static_cast<int>(total),
-                                sendbuf == MPI_IN_PLACE ? static_cast<int>(total) : recvcount, datatype,
-                                op, call, &dt, &ref))
+                                sendbuf == MPI_IN_PLACE ? static_cast<int>(total) : recvcount, datatype, op,
+                                call, &dt, &ref))
         return e;
     RankVector<int> counts(static_cast<std::size_t>(c->size()), recvcount);
     coll::reduce_scatter(sendbuf, recvbuf, counts.data(), *dt, datatype, ref, *c);
     return MPI_SUCCESS;
 }
 
-int MPI_Gather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
-               int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm) {
+int MPI_Gather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+               MPI_Datatype recvtype, int root, MPI_Comm comm) {
     const char* call = "MPI_Gather";
     Comm* c = nullptr;
     const Datatype *sdt = nullptr, *rdt = nullptr;
@@ -245,8 +244,7 @@ int MPI_Gather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* 
 }
 
 int MPI_Gatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
-                const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root,
-                MPI_Comm comm) {
+                const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root, MPI_Comm comm) {
     const char* call = "MPI_Gatherv";
     Comm* c = nullptr;
     const Datatype *sdt = nullptr, *rdt = nullptr;
@@ -263,8 +261,8 @@ int MPI_Gatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void*
     if (is_root) {
         if (int e = check_type(comm, recvtype, call, &rdt)) return e;
         if (int e = check_not_in_place(comm, recvbuf, "recvbuf", call)) return e;
-        if (int e = check_layout(comm, c->size(), recvbuf, recvcounts, displs, *rdt, "recvcounts",
-                                 "displs", call, &rbytes, &rdispls))
+        if (int e = check_layout(comm, c->size(), recvbuf, recvcounts, displs, *rdt, "recvcounts", "displs",
+                                 call, &rbytes, &rdispls))
             return e;
         std::size_t own = rbytes[static_cast<std::size_t>(root)];
         if (inplace) sbytes = own;
@@ -274,8 +272,8 @@ int MPI_Gatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void*
     return MPI_SUCCESS;
 }
 
-int MPI_Scatter(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
-                int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm) {
+int MPI_Scatter(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                MPI_Datatype recvtype, int root, MPI_Comm comm) {
     const char* call = "MPI_Scatter";
     Comm* c = nullptr;
     const Datatype *sdt = nullptr, *rdt = nullptr;
@@ -299,9 +297,8 @@ int MPI_Scatter(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void*
     return MPI_SUCCESS;
 }
 
-int MPI_Scatterv(const void* sendbuf, const int sendcounts[], const int displs[],
-                 MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
-                 int root, MPI_Comm comm) {
+int MPI_Scatterv(const void* sendbuf, const int sendcounts[], const int displs[], MPI_Datatype sendtype,
+                 void* recvbuf, int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm) {
     const char* call = "MPI_Scatterv";
     Comm* c = nullptr;
     const Datatype *sdt = nullptr, *rdt = nullptr;
@@ -318,8 +315,8 @@ int MPI_Scatterv(const void* sendbuf, const int sendcounts[], const int displs[]
     if (is_root) {
         if (int e = check_type(comm, sendtype, call, &sdt)) return e;
         if (int e = check_not_in_place(comm, sendbuf, "sendbuf", call)) return e;
-        if (int e = check_layout(comm, c->size(), sendbuf, sendcounts, displs, *sdt, "sendcounts",
-                                 "displs", call, &sbytes, &sdispls))
+        if (int e = check_layout(comm, c->size(), sendbuf, sendcounts, displs, *sdt, "sendcounts", "displs",
+                                 call, &sbytes, &sdispls))
             return e;
         std::size_t own = sbytes[static_cast<std::size_t>(root)];
         if (inplace) rbytes = own;
@@ -329,8 +326,8 @@ int MPI_Scatterv(const void* sendbuf, const int sendcounts[], const int displs[]
     return MPI_SUCCESS;
 }
 
-int MPI_Allgather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
-                  int recvcount, MPI_Datatype recvtype, MPI_Comm comm) {
+int MPI_Allgather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                  MPI_Datatype recvtype, MPI_Comm comm) {
     const char* call = "MPI_Allgather";
     Comm* c = nullptr;
     const Datatype *sdt = nullptr, *rdt = nullptr;
@@ -349,8 +346,7 @@ int MPI_Allgather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, voi
 }
 
 int MPI_Allgatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
-                   const int recvcounts[], const int displs[], MPI_Datatype recvtype,
-                   MPI_Comm comm) {
+                   const int recvcounts[], const int displs[], MPI_Datatype recvtype, MPI_Comm comm) {
     const char* call = "MPI_Allgatherv";
     Comm* c = nullptr;
     const Datatype *sdt = nullptr, *rdt = nullptr;
@@ -358,8 +354,8 @@ int MPI_Allgatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, vo
     if (int e = check_type(comm, recvtype, call, &rdt)) return e;
     if (int e = check_not_in_place(comm, recvbuf, "recvbuf", call)) return e;
     RankVector<std::size_t> rbytes, rdispls;
-    if (int e = check_layout(comm, c->size(), recvbuf, recvcounts, displs, *rdt, "recvcounts", "displs",
-                             call, &rbytes, &rdispls))
+    if (int e = check_layout(comm, c->size(), recvbuf, recvcounts, displs, *rdt, "recvcounts", "displs", call,
+                             &rbytes, &rdispls))
         return e;
     const std::size_t own = rbytes[static_cast<std::size_t>(c->rank)];
     std::size_t sbytes = own;
@@ -372,8 +368,8 @@ int MPI_Allgatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, vo
     return MPI_SUCCESS;
 }
 
-int MPI_Alltoall(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
-                 int recvcount, MPI_Datatype recvtype, MPI_Comm comm) {
+int MPI_Alltoall(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
+                 MPI_Datatype recvtype, MPI_Comm comm) {
     const char* call = "MPI_Alltoall";
     Comm* c = nullptr;
     const Datatype *sdt = nullptr, *rdt = nullptr;
@@ -391,9 +387,9 @@ int MPI_Alltoall(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void
     return MPI_SUCCESS;
 }
 
-int MPI_Alltoallv(const void* sendbuf, const int sendcounts[], const int sdispls[],
-                  MPI_Datatype sendtype, void* recvbuf, const int recvcounts[],
-                  const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm) {
+int MPI_Alltoallv(const void* sendbuf, const int sendcounts[], const int sdispls[], MPI_Datatype sendtype,
+                  void* recvbuf, const int recvcounts[], const int rdispls[], MPI_Datatype recvtype,
+                  MPI_Comm comm) {
     const char* call = "MPI_Alltoallv";
     Comm* c = nullptr;
     const Datatype *sdt = nullptr, *rdt = nullptr;
@@ -408,8 +404,8 @@ int MPI_Alltoallv(const void* sendbuf, const int sendcounts[], const int sdispls
         return e;
     if (sendbuf != MPI_IN_PLACE) {
         if (int e = check_type(comm, sendtype, call, &sdt)) return e;
-        if (int e = check_layout(comm, p, sendbuf, sendcounts, sdispls, *sdt, "sendcounts", "sdispls",
-                                 call, &sbytes, &soffs))
+        if (int e = check_layout(comm, p, sendbuf, sendcounts, sdispls, *sdt, "sendcounts", "sdispls", call,
+                                 &sbytes, &soffs))
             return e;
         if (int e = check_same_size(comm, sbytes[me], rbytes[me], call)) return e;
     }

@@ -33,8 +33,7 @@ int MPI_Op_free(MPI_Op* op) {
     if (int e = check_initialized(call)) return e;
     MOSIX_CHECK(op, MPI_COMM_NULL, MPI_ERR_ARG, call, "op is NULL");
     int index = handle_index(HandleKind::op, *op);
-    MOSIX_CHECK(index >= 0, MPI_COMM_NULL, MPI_ERR_OP, call, "operation %#x is not a valid operation",
-                *op);
+    MOSIX_CHECK(index >= 0, MPI_COMM_NULL, MPI_ERR_OP, call, "operation %#x is not a valid operation", *op);
     MOSIX_CHECK(index >= MOSIX_OP_PREDEFINED_COUNT, MPI_COMM_NULL, MPI_ERR_OP, call,
                 "operation %#x is predefined and cannot be freed", *op);
     RankState& s = self_state();
@@ -50,8 +49,8 @@ int MPI_Op_commutative(MPI_Op op, int* commute) {
     const char* call = "MPI_Op_commutative";
     if (int e = check_initialized(call)) return e;
     OpRef ref;
-    MOSIX_CHECK(op_get(op, &ref), MPI_COMM_NULL, MPI_ERR_OP, call,
-                "operation %#x is not a valid operation", op);
+    MOSIX_CHECK(op_get(op, &ref), MPI_COMM_NULL, MPI_ERR_OP, call, "operation %#x is not a valid operation",
+                op);
     MOSIX_CHECK(commute, MPI_COMM_NULL, MPI_ERR_ARG, call, "commute is NULL");
     *commute = ref.commutative ? 1 : 0;
     return MPI_SUCCESS;
@@ -62,8 +61,7 @@ int MPI_Reduce_local(const void* inbuf, void* inoutbuf, int count, MPI_Datatype 
     if (int e = check_initialized(call)) return e;
     MOSIX_CHECK(count >= 0, MPI_COMM_NULL, MPI_ERR_COUNT, call, "count %d is negative", count);
     const Datatype* dt = datatype_get(datatype);
-    MOSIX_CHECK(dt, MPI_COMM_NULL, MPI_ERR_TYPE, call, "datatype %#x is not a valid datatype",
-                datatype);
+    MOSIX_CHECK(dt, MPI_COMM_NULL, MPI_ERR_TYPE, call, "datatype %#x is not a valid datatype", datatype);
     MOSIX_CHECK(inbuf != MPI_IN_PLACE && inoutbuf != MPI_IN_PLACE, MPI_COMM_NULL, MPI_ERR_BUFFER, call,
                 "MPI_IN_PLACE is not allowed here");
     MOSIX_CHECK((inbuf && inoutbuf) || count == 0, MPI_COMM_NULL, MPI_ERR_BUFFER, call,

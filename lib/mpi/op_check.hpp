@@ -12,7 +12,7 @@ namespace mosix::lib {
 
 inline const char* op_name(const OpRef& op) noexcept {
     static const char* const kNames[MOSIX_OP_PREDEFINED_COUNT] = {
-        "MPI_MAX", "MPI_MIN",  "MPI_SUM",  "MPI_PROD",   "MPI_LAND",    "MPI_BAND",   "MPI_LOR",
+        "MPI_MAX", "MPI_MIN",  "MPI_SUM",  "MPI_PROD",   "MPI_LAND",   "MPI_BAND",    "MPI_LOR",
         "MPI_BOR", "MPI_LXOR", "MPI_BXOR", "MPI_MINLOC", "MPI_MAXLOC", "MPI_REPLACE", "MPI_NO_OP",
     };
     return op.user ? "the user-defined operation" : kNames[op.builtin];
@@ -23,8 +23,8 @@ inline int check_op(MPI_Comm comm, MPI_Op op, const Datatype& dt, const char* ca
     MOSIX_CHECK(op_get(op, out), comm, MPI_ERR_OP, call, "operation %#x is not a valid operation", op);
     MOSIX_CHECK(op != MPI_REPLACE && op != MPI_NO_OP, comm, MPI_ERR_OP, call,
                 "%s is only valid in one-sided accumulate operations", op_name(*out));
-    MOSIX_CHECK(op_defined_for(*out, dt), comm, MPI_ERR_OP, call,
-                "%s is not defined for datatype %s", op_name(*out), dt.name);
+    MOSIX_CHECK(op_defined_for(*out, dt), comm, MPI_ERR_OP, call, "%s is not defined for datatype %s",
+                op_name(*out), dt.name);
     return MPI_SUCCESS;
 }
 

@@ -22,6 +22,7 @@ int start_send(const void* buf, int count, MPI_Datatype type, int dest, int tag,
     if (int e = check_dest(*c, comm, dest, call)) return e;
     if (int e = check_send_tag(comm, tag, call)) return e;
     req->kind = RequestKind::send;
+    req->comm = comm;
     if (dest == MPI_PROC_NULL) {
         req->complete = true;
         return MPI_SUCCESS;
@@ -43,6 +44,7 @@ int start_recv(void* buf, int count, MPI_Datatype type, int source, int tag, MPI
     if (int e = check_source(*c, comm, source, call)) return e;
     if (int e = check_recv_tag(comm, tag, call)) return e;
     req->kind = RequestKind::recv;
+    req->comm = comm;
     if (source == MPI_PROC_NULL) {
         req->status_source = MPI_PROC_NULL;
         req->status_tag = MPI_ANY_TAG;

@@ -41,7 +41,7 @@ int retire(MPI_Request* handle, MPI_Status* status, const char* call) {
     MPI_Status st = kEmptyStatus;
     if (r->kind == RequestKind::recv) status_from(r, &st);
     set_status(status, st);
-    int err = r->kind == RequestKind::recv ? report_recv_error(MPI_COMM_WORLD, r, call) : MPI_SUCCESS;
+    int err = r->kind == RequestKind::recv ? report_recv_error(r->comm, r, call) : MPI_SUCCESS;
     if (r->pooled) request_release(r);
     *handle = MPI_REQUEST_NULL;
     return err;

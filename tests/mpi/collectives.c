@@ -5,9 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int rank, size;
+/* Per rank, never global: globals are shared by all ranks of a PE under mosix. */
+#define WHO                                 \
+    int rank = 0, size = 0;                 \
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);   \
+    MPI_Comm_size(MPI_COMM_WORLD, &size);  \
+    (void)rank, (void)size
 
 static void bcast_reduce(void) {
+    WHO;
     int root = size - 1;
     int v[10];
     for (int j = 0; j < 10; ++j) v[j] = rank == root ? 7 * j : -1;
@@ -32,6 +38,7 @@ static void bcast_reduce(void) {
 }
 
 static void allreduce(void) {
+    WHO;
     int mx = 0, mn = 0;
     MPI_Allreduce(&rank, &mx, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     MPI_Allreduce(&rank, &mn, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
@@ -70,6 +77,7 @@ static void allreduce(void) {
 }
 
 static void scans(void) {
+    WHO;
     int one = rank + 1, inc = 0, exc = -1;
     MPI_Scan(&one, &inc, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
     MPI_Exscan(&one, &exc, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
@@ -98,6 +106,7 @@ static void scans(void) {
 }
 
 static void gathers(void) {
+    WHO;
     int root = size > 2 ? 2 : 0;
     int* all = malloc((size_t)size * 2 * sizeof *all);
     int mine[2] = {rank, -rank};
@@ -139,6 +148,7 @@ static void gathers(void) {
 }
 
 static void alltoalls(void) {
+    WHO;
     int* out = malloc((size_t)size * sizeof *out);
     int* in = malloc((size_t)size * sizeof *in);
     for (int j = 0; j < size; ++j) out[j] = rank * 1000 + j;
@@ -173,8 +183,7 @@ static void alltoalls(void) {
 
 int main(int argc, char** argv) {
     MPI_Init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    WHO;
     SAY("collectives on %d ranks\n", size);
     bcast_reduce();
     allreduce();

@@ -2,9 +2,15 @@
  * nested splits, dup isolation, compare, groups and MPI_Comm_create. */
 #include "check.h"
 
-static int rank, size;
+/* Per rank, never global: globals are shared by all ranks of a PE under mosix. */
+#define WHO                                 \
+    int rank = 0, size = 0;                 \
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);   \
+    MPI_Comm_size(MPI_COMM_WORLD, &size);  \
+    (void)rank, (void)size
 
 static void split_by_colour(void) {
+    WHO;
     MPI_Comm sub;
     int colour = rank % 3;
     MPI_Comm_split(MPI_COMM_WORLD, colour, -rank, &sub); /* reversed: highest world rank first */
@@ -33,6 +39,7 @@ static void split_by_colour(void) {
 }
 
 static void undefined_colour(void) {
+    WHO;
     MPI_Comm sub;
     MPI_Comm_split(MPI_COMM_WORLD, rank % 4 == 3 ? MPI_UNDEFINED : 0, rank, &sub);
     if (rank % 4 == 3) {
@@ -47,6 +54,7 @@ static void undefined_colour(void) {
 }
 
 static void dup_isolation(void) {
+    WHO;
     MPI_Comm d;
     MPI_Comm_dup(MPI_COMM_WORLD, &d);
     int res = -1;
@@ -69,6 +77,7 @@ static void dup_isolation(void) {
 }
 
 static void groups(void) {
+    WHO;
     MPI_Group world, evens;
     MPI_Comm_group(MPI_COMM_WORLD, &world);
     int n = (size + 1) / 2;
@@ -103,8 +112,7 @@ static void groups(void) {
 
 int main(int argc, char** argv) {
     MPI_Init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    WHO;
     SAY("comm_split on %d ranks\n", size);
     split_by_colour();
     undefined_colour();

@@ -1,0 +1,167 @@
+// mosexec_options.cc — parsing mosexec's command line with getopt_long.
+//
+// getopt_long rather than a richer parser because an option's value may itself start with '-'
+// (`--mpirun-arg --mca`), which getopt takes as given; "+" stops at the program's name, so the
+// program's own arguments are never looked at.
+#include "mosexec_options.hpp"
+
+#include <getopt.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#ifndef MOSIX_VERSION_STRING
+#define MOSIX_VERSION_STRING "unknown"
+#endif
+
+namespace mosexec {
+
+namespace {
+
+constexpr long long kMaxRanks = 1LL << 24;  // the runtime's limit (runtime.cc, read_config)
+constexpr unsigned long long kMinStack = 64ULL * 1024;
+
+constexpr const char* kUsage = R"(Usage: mosexec [options] -n N program [args...]
+
+Runs N ranks of an MPI program built with mosixcc/mosixcxx, CMake's mosix::mpi or pkg-config mosix,
+on one or more PEs (processes), on this machine or on several hosts.
+
+Options:
+  -n, --np N             number of ranks, 1 to 16777216 (required)
+      --pes P            number of PEs, 1 to N (default: the slots of --host/--hostfile, the
+                         Slurm allocation's tasks, or this machine's cores; at most N)
+      --host LIST        hosts as name[:slots],... e.g. node1:4,node2:4 (default: this machine)
+      --hostfile FILE    hosts in an Open MPI hostfile: lines "name [slots=N]"
+      --tag-output       prefix every line of output with the PE it came from: "[pe 3] "
+      --mpirun-arg ARG   pass ARG on to mpirun (repeat for several: --mpirun-arg --mca ...)
+      --stack-size SIZE  stack of each rank, e.g. 512K, 8M, 1G (at least 64K; default 8M)
+      --dry-run          print the command that would start the job, and exit
+  -h, --help             print this help and exit
+      --version          print the version and exit
+
+Options end at the program name: everything after it is passed to the program untouched
+(use -- before a program whose name starts with '-').
+
+One PE on this machine runs the program directly; more PEs, or any host list, start through Open
+MPI's mpirun, which must be in PATH. The program must be at the same path on every host.
+
+Exit status: the program's (the first failing PE's); 128+S if a PE was killed by signal S or
+mosexec was stopped by signal S; 2 if mosexec could not start the job.
+)";
+
+enum LongOnly { kPes = 256, kHost, kHostfile, kTagOutput, kMpirunArg, kStackSize, kDryRun, kVersion };
+
+std::optional<long long> parse_count(const std::string& text) {
+    long long v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return v;
+}
+
+// "512K", "8M", "1G", "65536", also "8MiB"/"8MB" — the forms the runtime accepts.
+std::optional<unsigned long long> parse_size(const std::string& text) {
+    unsigned long long v = 0;
+    const char* p = text.data();
+    const char* last = p + text.size();
+    auto [end, ec] = std::from_chars(p, last, v);
+    if (ec != std::errc() || end == p) return std::nullopt;
+    std::string suffix(end, last);
+    int shift = 0;
+    if (!suffix.empty() && std::strchr("kKmMgG", suffix[0])) {
+        shift = std::strchr("kK", suffix[0]) ? 10 : std::strchr("mM", suffix[0]) ? 20 : 30;
+        suffix.erase(0, 1);
+    }
+    if (!suffix.empty() && suffix != "B" && suffix != "iB") return std::nullopt;
+    if (v > (~0ULL >> shift)) return std::nullopt;
+    return v << shift;
+}
+
+}  // namespace
+
+void usage_error(const char* fmt, ...) {
+    std::va_list ap;
+    va_start(ap, fmt);
+    std::fputs("mosexec: ", stderr);
+    std::vfprintf(stderr, fmt, ap);
+    std::fputs(" (see mosexec --help)\n", stderr);
+    va_end(ap);
+    std::exit(2);
+}
+
+Options parse_options(int argc, char** argv) {
+    static const option kLong[] = {
+        {"np", required_argument, nullptr, 'n'},
+        {"pes", required_argument, nullptr, kPes},
+        {"host", required_argument, nullptr, kHost},
+        {"hostfile", required_argument, nullptr, kHostfile},
+        {"tag-output", no_argument, nullptr, kTagOutput},
+        {"mpirun-arg", required_argument, nullptr, kMpirunArg},
+        {"stack-size", required_argument, nullptr, kStackSize},
+        {"dry-run", no_argument, nullptr, kDryRun},
+        {"help", no_argument, nullptr, 'h'},
+        {"version", no_argument, nullptr, kVersion},
+        {nullptr, 0, nullptr, 0},
+    };
+    Options o;
+    std::optional<std::string> np, pes, stack;
+    bool help = false, version = false;
+    opterr = 0;  // our own messages, one line each
+    optind = 1;
+    for (int c; (c = getopt_long(argc, argv, "+:n:h", kLong, nullptr)) != -1;) {
+        switch (c) {
+            case 'n': np = optarg; break;
+            case kPes: pes = optarg; break;
+            case kHost: o.host_list = optarg; break;
+            case kHostfile: o.hostfile = optarg; break;
+            case kTagOutput: o.tag_output = true; break;
+            case kMpirunArg: o.mpirun_args.emplace_back(optarg); break;
+            case kStackSize: stack = optarg; break;
+            case kDryRun: o.dry_run = true; break;
+            case 'h': help = true; break;
+            case kVersion: version = true; break;
+            case ':': {
+                std::string name = argv[optind - 1];
+                usage_error("option %s needs a value", name.substr(0, name.find('=')).c_str());
+            }
+            default: {  // '?': not one of ours
+                std::string name = optopt ? std::string("-") + static_cast<char>(optopt) : argv[optind - 1];
+                usage_error("unknown option '%s'", name.substr(0, name.find('=')).c_str());
+            }
+        }
+    }
+    if (help) {
+        std::fputs(kUsage, stdout);
+        std::exit(0);
+    }
+    if (version) {
+        std::printf("mosexec (mosix) %s\n", MOSIX_VERSION_STRING);
+        std::exit(0);
+    }
+
+    if (!np) usage_error("missing -n N, the number of ranks");
+    auto n = parse_count(*np);
+    if (!n || *n < 1 || *n > kMaxRanks)
+        usage_error("-n needs a number of ranks from 1 to %lld, got '%s'", kMaxRanks, np->c_str());
+    o.nranks = *n;
+    if (pes) {
+        auto p = parse_count(*pes);
+        if (!p || *p < 1) usage_error("--pes needs a number of PEs from 1 to %lld, got '%s'", o.nranks, pes->c_str());
+        if (*p > o.nranks) usage_error("--pes %lld is more than the %lld ranks", *p, o.nranks);
+        o.pes = *p;
+    }
+    if (stack) {
+        o.stack_size = parse_size(*stack);
+        if (!o.stack_size || *o.stack_size < kMinStack)
+            usage_error("--stack-size needs a size like 512K, 8M or 1G, at least 64K, got '%s'", stack->c_str());
+    }
+    if (o.host_list && o.hostfile) usage_error("--host and --hostfile cannot be used together");
+    if (optind >= argc) usage_error("no program given");
+    o.command.assign(argv + optind, argv + argc);
+    return o;
+}
+
+}  // namespace mosexec

@@ -1,0 +1,29 @@
+// mosexec_options.hpp — mosexec's command line: what the user asked for, checked, and the one-line
+// usage errors (exit status 2) every part of mosexec reports before the job starts.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mosexec {
+
+struct Options {
+    long long nranks = 0;
+    std::optional<long long> pes;  // --pes; unset = choose from the hosts or this machine's cores
+    std::optional<unsigned long long> stack_size;
+    std::optional<std::string> host_list;  // --host, as given
+    std::optional<std::string> hostfile;   // --hostfile, as given
+    bool dry_run = false;
+    bool tag_output = false;
+    std::vector<std::string> mpirun_args;  // --mpirun-arg, in order
+    std::vector<std::string> command;      // program and its arguments
+};
+
+// Parses and validates argv; prints help or version and exits 0 when asked, exits 2 on an error.
+Options parse_options(int argc, char** argv);
+
+// Every error mosexec detects before the program runs is one line on stderr, then exit status 2.
+[[noreturn]] __attribute__((format(printf, 1, 2))) void usage_error(const char* fmt, ...);
+
+}  // namespace mosexec
