@@ -3,7 +3,6 @@
 // coll::kLargeMessage, and above the eager limit) messages, several roots, the in-place variants,
 // every predefined operation family and a non-commutative user operation (which fails unless the
 // algorithms combine in rank order). Then the argument checks of the bindings.
-#include "lib/coll/coll.hpp"
 
 #include <gtest/gtest.h>
 

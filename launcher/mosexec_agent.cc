@@ -1,0 +1,238 @@
+// mosexec_agent.cc — one PE's agent: runs the program, relays its output in whole lines, reports
+// its end.
+#include "mosexec_agent.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "mosexec_command.hpp"
+#include "mosexec_report.hpp"
+#include "mosexec_wire.hpp"
+
+namespace mosexec {
+
+namespace {
+
+constexpr std::size_t kLongLine = 64 * 1024;  // a line longer than this goes in pieces
+constexpr long long kStallMs = 100;  // a partial line (a prompt) waits this long for its newline
+constexpr long long kDrainMs = 2000;  // output still open this long after the PE ended is dropped
+
+// Signals mpirun (or a batch system) may send a PE; the agent passes them on. The first four end
+// the job: a PE that dies of one of those after the agent passed it on did not fail by itself.
+constexpr int kForwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCONT, SIGTSTP};
+
+long long now_ms() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+// This PE's index in the job, from the variables mpirun (or srun) gives every process it starts.
+long long pe_index() {
+    for (const char* name : {"PMIX_RANK", "OMPI_COMM_WORLD_RANK"})
+        if (const char* v = std::getenv(name)) return std::atoll(v);
+    return -1;
+}
+
+struct Stream {
+    int fd;
+    wire::Kind kind;
+    std::string pending;  // bytes after the last newline sent
+    long long flush_at = 0;  // when a stalled partial line goes anyway; 0 = nothing pending
+};
+
+class Relay {
+public:
+    Relay(int sock, pid_t child) : sock_(sock), child_(child) {}
+
+    void send(wire::Kind kind, std::string_view data) {
+        if (data.empty() && kind != wire::kExit && kind != wire::kHello) return;
+        if (wire::send_all(sock_, wire::encode(kind, data))) return;
+        // mosexec is gone, so is the job: end the PE rather than leave it running unwatched.
+        kill(child_, SIGKILL);
+        waitpid(child_, nullptr, 0);
+        _exit(1);
+    }
+
+    // Sends what `s` read, up to its last newline; keeps the rest for later, unless it is long.
+    void relay(Stream& s, const char* data, std::size_t len) {
+        s.pending.append(data, len);
+        std::size_t cut = s.pending.rfind('\n');
+        cut = cut == std::string::npos ? 0 : cut + 1;
+        if (s.pending.size() - cut >= kLongLine) cut = s.pending.size();
+        send(s.kind, std::string_view(s.pending).substr(0, cut));
+        s.pending.erase(0, cut);
+        s.flush_at = s.pending.empty() ? 0 : now_ms() + kStallMs;
+    }
+
+    void flush(Stream& s) {
+        send(s.kind, s.pending);
+        s.pending.clear();
+        s.flush_at = 0;
+    }
+
+private:
+    int sock_;
+    pid_t child_;
+};
+
+// Reads what is there; at end of output (EOF, or EIO from a pseudo-terminal whose other side is
+// closed) sends the rest and closes the stream.
+void drain(Relay& relay, Stream& s) {
+    char buf[65536];
+    ssize_t n = read(s.fd, buf, sizeof buf);
+    if (n > 0) {
+        relay.relay(s, buf, static_cast<std::size_t>(n));
+    } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+        relay.flush(s);
+        close(s.fd);
+        s.fd = -1;
+    }
+}
+
+// The PE's stdout: a pseudo-terminal in raw mode (no "\r\n"), so the program's stdio stays
+// line-buffered as on a terminal. A plain pipe if none can be had.
+void open_stdout(int* ours, int* theirs) {
+    if (openpty(ours, theirs, nullptr, nullptr, nullptr) == 0) {
+        termios t;
+        if (tcgetattr(*theirs, &t) == 0) {
+            cfmakeraw(&t);
+            tcsetattr(*theirs, TCSANOW, &t);
+        }
+        fcntl(*ours, F_SETFD, FD_CLOEXEC);
+        fcntl(*theirs, F_SETFD, FD_CLOEXEC);
+        return;
+    }
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) {
+        std::perror("mosexec agent: pipe");
+        std::exit(2);
+    }
+    *ours = p[0];
+    *theirs = p[1];
+}
+
+}  // namespace
+
+int run_agent(int argc, char** argv) {
+    if (argc < 3) {
+        std::fprintf(stderr, "mosexec: %s needs a program\n", kAgentFlag);
+        return 2;
+    }
+    char** program = argv + 2;
+    const char* info_env = std::getenv(kAgentVariable);
+    std::string info = info_env ? info_env : "";
+    unsetenv(kAgentVariable);  // the program has no use for it
+    if (info.empty()) {
+        // Not started by mosexec (a --dry-run command typed by hand): just be the program.
+        execv(program[0], program);
+        std::fprintf(stderr, "mosexec: cannot run '%s': %s\n", program[0], std::strerror(errno));
+        return 127;
+    }
+    long long pe = pe_index();
+    std::string host = this_host();
+    std::string cookie, why;
+    int sock = wire::connect_to_launcher(info, &cookie, &why);
+    if (sock < 0) {
+        std::fprintf(stderr, "mosexec: PE %lld on host %s cannot reach mosexec: %s\n", pe, host.c_str(),
+                     why.c_str());
+        return 2;
+    }
+
+    sigset_t wanted, old;
+    sigemptyset(&wanted);
+    sigaddset(&wanted, SIGCHLD);
+    for (int s : kForwarded) sigaddset(&wanted, s);
+    sigprocmask(SIG_BLOCK, &wanted, &old);
+    int sfd = signalfd(-1, &wanted, SFD_CLOEXEC);
+    int out_ours, out_theirs, err[2];
+    open_stdout(&out_ours, &out_theirs);
+    if (sfd < 0 || pipe2(err, O_CLOEXEC) != 0) {
+        std::perror("mosexec agent");
+        return 2;
+    }
+
+    pid_t agent = getpid();
+    pid_t child = fork();
+    if (child < 0) {
+        std::perror("mosexec agent: fork");
+        return 2;
+    }
+    if (child == 0) {
+        // If the agent is killed outright (mpirun's last resort is SIGKILL), the PE goes with it.
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != agent) _exit(1);
+        sigprocmask(SIG_SETMASK, &old, nullptr);
+        dup2(out_theirs, STDOUT_FILENO);
+        dup2(err[1], STDERR_FILENO);
+        execv(program[0], program);
+        dprintf(STDERR_FILENO, "mosexec: PE %lld on host %s cannot run '%s': %s\n", pe, host.c_str(), program[0],
+                std::strerror(errno));
+        _exit(127);
+    }
+    close(out_theirs);
+    close(err[1]);
+
+    Relay relay(sock, child);
+    relay.send(wire::kHello, cookie + " " + std::to_string(pe) + " " + std::to_string(child) + " " + host);
+    Stream streams[2] = {{out_ours, wire::kStdout}, {err[0], wire::kStderr}};
+    int status = 0;
+    bool ended = false, forwarded = false;
+    long long ended_at = 0;
+    for (;;) {
+        long long now = now_ms();
+        bool open = streams[0].fd >= 0 || streams[1].fd >= 0;
+        if (ended && (!open || now >= ended_at + kDrainMs)) break;
+        long long wake = ended ? ended_at + kDrainMs : -1;
+        for (Stream& s : streams)
+            if (s.flush_at) wake = wake < 0 ? s.flush_at : std::min(wake, s.flush_at);
+        pollfd fds[3] = {{sfd, POLLIN, 0}, {streams[0].fd, POLLIN, 0}, {streams[1].fd, POLLIN, 0}};
+        int timeout = wake < 0 ? -1 : static_cast<int>(std::max(0LL, wake - now));
+        if (poll(fds, 3, timeout) < 0 && errno != EINTR) break;
+
+        signalfd_siginfo si;
+        while ((fds[0].revents & POLLIN) && read(sfd, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
+            if (si.ssi_signo == SIGCHLD) {
+                if (!ended && waitpid(child, &status, WNOHANG) == child) {
+                    ended = true;
+                    ended_at = now_ms();
+                }
+                break;
+            }
+            kill(child, static_cast<int>(si.ssi_signo));
+            if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT || si.ssi_signo == SIGHUP ||
+                si.ssi_signo == SIGQUIT)
+                forwarded = true;
+            break;
+        }
+        for (int i = 0; i < 2; ++i)
+            if (streams[i].fd >= 0 && fds[i + 1].revents) drain(relay, streams[i]);
+        now = now_ms();
+        for (Stream& s : streams)
+            if (s.flush_at && s.flush_at <= now) relay.flush(s);
+    }
+    for (Stream& s : streams) {
+        relay.flush(s);
+        if (s.fd >= 0) close(s.fd);
+    }
+    relay.send(wire::kExit, std::to_string(status) + (forwarded ? " 1" : " 0"));
+    close(sock);
+    return exit_code_of(status);
+}
+
+}  // namespace mosexec
