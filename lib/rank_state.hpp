@@ -11,11 +11,16 @@
 #include "runtime/this_rank.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 namespace mosix::lib {
+
+namespace coll {
+struct Hierarchy;
+}
 
 struct Comm {
     bool live = false;
@@ -24,6 +29,8 @@ struct Comm {
     int rank = MPI_UNDEFINED;   // this rank's rank in the communicator
     MPI_Errhandler errhandler = MPI_ERRORS_ARE_FATAL;
     std::string name;
+    // Two-level view for collectives across PEs, built on first use (coll/hierarchy.hpp).
+    mutable std::shared_ptr<const coll::Hierarchy> hierarchy;
 
     int size() const noexcept { return group->size; }
     std::uint32_t coll_context() const noexcept { return context + 1; }

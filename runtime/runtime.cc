@@ -204,6 +204,7 @@ int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** 
     detail::this_pe = id.pe;
     detail::npes = id.npes;
     detail::location = p.location.data();
+    ++detail::location_epoch;
     p.ranks = std::make_unique<Rank[]>(static_cast<std::size_t>(n));
     p.live_ranks = 0;
     for (int i = 0; i < n; ++i) {

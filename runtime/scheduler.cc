@@ -24,6 +24,7 @@ int world_size = 0;
 int this_pe = 0;
 int npes = 1;
 int* location = nullptr;
+unsigned location_epoch = 0;
 }  // namespace detail
 
 namespace {

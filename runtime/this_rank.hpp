@@ -12,6 +12,7 @@ extern int world_size;
 extern int this_pe;
 extern int npes;
 extern int* location;  // rank -> PE where it is now (this PE's cache)
+extern unsigned location_epoch;  // changes whenever `location` may have changed
 }  // namespace detail
 
 inline Rank* this_rank() noexcept { return detail::current_rank; }
@@ -20,5 +21,7 @@ inline int this_pe() noexcept { return detail::this_pe; }
 inline int npes() noexcept { return detail::npes; }
 // The PE this PE believes `rank` lives on (always right until ranks migrate).
 inline int pe_of(int rank) noexcept { return detail::location[rank]; }
+// Anything derived from rank locations (e.g. collective hierarchies) is stale once this changes.
+inline unsigned location_epoch() noexcept { return detail::location_epoch; }
 
 }  // namespace mosix::rt

@@ -8,12 +8,14 @@
 // 14 us against 30 us. Doubling would only win with about one rank per PE.
 #include "coll.hpp"
 #include "coll_util.hpp"
+#include "hierarchical.hpp"
 #include "halving.hpp"
 
 namespace mosix::lib::coll {
 
 void allreduce(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_Datatype type,
                const OpRef& op, const Comm& comm) {
+    if (hierarchical_allreduce(sbuf, rbuf, count, dt, type, op, comm)) return;
     const int p = comm.size();
     const std::size_t n = static_cast<std::size_t>(count) * dt.size;
     Byte* work = static_cast<Byte*>(rbuf);

@@ -1,15 +1,14 @@
 // barrier.cc — dissemination barrier: ceil(log2 p) rounds, any p.
 #include "coll.hpp"
 
+#include "coll_util.hpp"
+#include "hierarchical.hpp"
 #include "lib/p2p.hpp"
 
 namespace mosix::lib::coll {
 
-namespace {
-constexpr int kTagBarrier = 1;
-}
-
 void barrier(const Comm& comm) {
+    if (hierarchical_barrier(comm)) return;
     int p = comm.size(), me = comm.rank;
     char token = 0, got = 0;
     for (int dist = 1; dist < p; dist <<= 1)

@@ -2,6 +2,7 @@
 // scatter + ring allgather, which sends each rank about 2n bytes instead of n log2 p down a tree.
 #include "coll.hpp"
 #include "coll_util.hpp"
+#include "hierarchical.hpp"
 
 namespace mosix::lib::coll {
 
@@ -36,6 +37,7 @@ void bcast_with(void* buf, std::size_t bytes, int root, const Comm& comm, int ta
 }
 
 void bcast(void* buf, std::size_t bytes, int root, const Comm& comm) {
+    if (hierarchical_bcast(buf, bytes, root, comm)) return;
     bcast_with(buf, bytes, root, comm, kTagBcast);
 }
 

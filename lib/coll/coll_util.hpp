@@ -20,7 +20,8 @@ using Byte = unsigned char;
 // messages between two ranks on one tag never overtake each other, so this only guards against two
 // different collectives' messages being confused when ranks run ahead of each other.
 enum Tag : int {
-    kTagBcast = 2,
+    kTagBarrier = 1,
+    kTagBcast,
     kTagReduce,
     kTagAllreduce,
     kTagScan,
@@ -34,6 +35,8 @@ enum Tag : int {
     kTagAllgatherv,
     kTagAlltoall,
     kTagAlltoallv,
+    kTagBarrierFanIn,
+    kTagBarrierFanOut,
 };
 
 inline bool in_place(const void* p) noexcept { return p == MPI_IN_PLACE; }

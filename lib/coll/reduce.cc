@@ -2,6 +2,7 @@
 // a binomial gather of the reduced blocks for large ones, so each rank moves O(n) bytes.
 #include "coll.hpp"
 #include "coll_util.hpp"
+#include "hierarchical.hpp"
 #include "halving.hpp"
 
 namespace mosix::lib::coll {
@@ -81,6 +82,7 @@ void reduce_to(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_
 
 void reduce(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_Datatype type, const OpRef& op,
             int root, const Comm& comm) {
+    if (hierarchical_reduce(sbuf, rbuf, count, dt, type, op, root, comm)) return;
     reduce_to(sbuf, rbuf, count, dt, type, op, root, comm, kTagReduce);
 }
 
