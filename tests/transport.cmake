@@ -1,0 +1,34 @@
+# Multi-PE semantics: the self-checking MPI programs of tests/mpi/ and tests/transport/ run as N
+# ranks on P PEs (through mosexec, mpirun and the UCX transport), including P that do not divide
+# N, so ordering, wildcards, cancel, truncation and every collective are shown to hold between PEs.
+set(_multipe ${CMAKE_CURRENT_SOURCE_DIR}/run_multipe_test.sh)
+
+file(GLOB MOSIX_TRANSPORT_PROGRAMS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/transport/*.c)
+foreach(src ${MOSIX_TRANSPORT_PROGRAMS})
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(transport_${name} ${src})
+  target_link_libraries(transport_${name} PRIVATE mosix_mpi)
+  set_target_properties(transport_${name} PROPERTIES OUTPUT_NAME ${name}
+                        RUNTIME_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/transport)
+endforeach()
+
+function(mosix_multipe_test name n p regex target)
+  add_test(NAME multipe.${name}.n${n}p${p}
+           COMMAND sh ${_multipe} $<TARGET_FILE:mosexec> ${n} ${p} ${regex} $<TARGET_FILE:${target}> ${ARGN})
+  set_tests_properties(multipe.${name}.n${n}p${p} PROPERTIES TIMEOUT 120 LABELS multipe)
+endfunction()
+
+foreach(src ${MOSIX_MPI_PROGRAMS})
+  get_filename_component(name ${src} NAME_WE)
+  foreach(np "2;2" "7;2" "64;2" "7;3" "64;4")
+    list(GET np 0 n)
+    list(GET np 1 p)
+    mosix_multipe_test(${name} ${n} ${p} "^${name} on ${n} ranks$" mpitest_${name})
+  endforeach()
+endforeach()
+foreach(np "2;2" "7;2" "64;3")
+  list(GET np 0 n)
+  list(GET np 1 p)
+  mosix_multipe_test(remote_errors ${n} ${p} "^remote_errors on ${n} ranks$" transport_remote_errors)
+endforeach()
+mosix_multipe_test(idle_cpu 2 2 "^idle ok$" transport_idle_cpu)
