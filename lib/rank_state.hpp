@@ -68,7 +68,11 @@ struct RankState {
 
     // Ordering of messages between PEs (see remote.cc): next sequence number per peer rank.
     std::unordered_map<int, std::uint64_t> send_seq;  // to each destination rank
+    int last_dest = -1;                               // send_seq's entry for the last destination:
+    std::uint64_t* last_dest_seq = nullptr;           // repeated sends to one peer skip the hash
     std::unordered_map<int, std::uint64_t> recv_seq;  // expected from each source rank
+    int last_source = -1;                             // recv_seq's entry for the last source
+    std::uint64_t* last_source_seq = nullptr;
     std::vector<struct HeldMessage*> held;            // arrived ahead of a predecessor
 
     RankState() = default;

@@ -26,25 +26,16 @@ void send_done(void* ctx, bool ok) {
     request_complete(req);
 }
 
-// Truncated rendezvous: fetch everything into a scratch buffer, keep what fits.
-struct TruncatedFetch {
-    Request* recv;
-    unsigned char* scratch;
-};
-
 void fetch_done(void* ctx, bool ok) {
     auto* recv = static_cast<Request*>(ctx);
-    if (!ok) recv->status_error = MPI_ERR_OTHER;
+    if (!ok) rt::fail_job(1, "the bytes of a message from rank %d could not be fetched (its PE is gone?)",
+                          recv->status_source);
+    if (recv->scratch) {  // truncated: keep what fits
+        if (recv->bytes) std::memcpy(recv->buf, recv->scratch, recv->bytes);
+        rt::rank_free(recv->scratch);
+        recv->scratch = nullptr;
+    }
     request_complete(recv);
-}
-
-void truncated_fetch_done(void* ctx, bool ok) {
-    auto* t = static_cast<TruncatedFetch*>(ctx);
-    if (ok && t->recv->bytes) std::memcpy(t->recv->buf, t->scratch, t->recv->bytes);
-    if (!ok) t->recv->status_error = MPI_ERR_OTHER;
-    rt::rank_free(t->scratch);
-    request_complete(t->recv);
-    delete t;
 }
 
 // Hands an in-order message to the matching engine. Returns true if it kept the rendezvous
@@ -81,7 +72,11 @@ bool on_message(const void* header, std::size_t header_len, const void* data, st
         rt::fail_job(1, "a message for rank %d arrived at PE %d, which does not hold it", w.dst_world,
                      rt::this_pe());
     RankState& ds = state_of(dst);
-    std::uint64_t& expected = ds.recv_seq[w.src_world];
+    if (ds.last_source != w.src_world) {
+        ds.last_source = w.src_world;
+        ds.last_source_seq = &ds.recv_seq[w.src_world];  // unordered_map values never move
+    }
+    std::uint64_t& expected = *ds.last_source_seq;
     if (w.seq != expected) {
         auto* h = new HeldMessage{w, {}, rendezvous};
         if (!rendezvous) h->data.assign(static_cast<const unsigned char*>(data),
@@ -109,7 +104,15 @@ bool on_message(const void* header, std::size_t header_len, const void* data, st
 }
 
 // Registered when the library is loaded, before any job starts.
-const bool registered = (rt::set_message_handler(on_message), true);
+const bool registered = (rt::set_message_handlers({on_message, send_done, fetch_done}), true);
+
+std::uint64_t next_send_seq(RankState& s, int dest) {
+    if (s.last_dest != dest) {
+        s.last_dest = dest;
+        s.last_dest_seq = &s.send_seq[dest];  // unordered_map values never move
+    }
+    return (*s.last_dest_seq)++;
+}
 
 }  // namespace
 
@@ -119,11 +122,11 @@ void remote_send_start(Request* req, int dest_world, const Envelope& env, const 
     req->kind = RequestKind::send;
     req->peer = dest_world;
     req->wire = WireHeader{env.context, env.source, env.tag, dest_world, req->owner->id, 0,
-                           s.send_seq[dest_world]++, env.bytes};
+                           next_send_seq(s, dest_world), env.bytes};
     req->bytes = env.bytes;
     bool rendezvous = synchronous || env.bytes > kEagerLimit;
     if (rt::net::transport_send(rt::pe_of(dest_world), &req->wire, sizeof req->wire, buf, env.bytes,
-                                rendezvous, send_done, req))
+                                rendezvous, req))
         req->complete = true;
 }
 
@@ -131,16 +134,16 @@ void remote_fetch_into(Request* recv, const Envelope& env, void* desc) {
     recv->status_source = env.source;
     recv->status_tag = env.tag;
     recv->arrived_bytes = env.bytes;
+    void* target = recv->buf;
     if (env.bytes <= recv->bytes) {
         recv->status_bytes = env.bytes;
-        if (rt::net::transport_fetch(desc, recv->buf, env.bytes, fetch_done, recv)) request_complete(recv);
-        return;
+    } else {
+        recv->status_bytes = recv->bytes;
+        recv->status_error = MPI_ERR_TRUNCATE;
+        recv->scratch = rt::rank_alloc(env.bytes);
+        target = recv->scratch;
     }
-    recv->status_bytes = recv->bytes;
-    recv->status_error = MPI_ERR_TRUNCATE;
-    auto* t = new TruncatedFetch{recv, static_cast<unsigned char*>(rt::rank_alloc(env.bytes))};
-    if (rt::net::transport_fetch(desc, t->scratch, env.bytes, truncated_fetch_done, t))
-        truncated_fetch_done(t, true);
+    if (rt::net::transport_fetch(desc, target, env.bytes, recv)) fetch_done(recv, true);
 }
 
 }  // namespace mosix::lib

@@ -56,6 +56,9 @@ struct mosix_request {
 
     // A send to another PE: the header must stay valid until the transport completes the send.
     mosix::lib::WireHeader wire{};
+    // A truncated rendezvous receive from another PE lands here first (rank memory), then the part
+    // that fits is copied to `buf`.
+    void* scratch = nullptr;
 
     // Posted-receive queue links (intrusive, so cancel is O(1)).
     mosix_request* prev = nullptr;

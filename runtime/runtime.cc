@@ -124,9 +124,9 @@ void set_blocked_describer(BlockedDescriber d) noexcept { the_pe.describe_blocke
 void set_rank_release(RankRelease release) noexcept { the_pe.release_lib = release; }
 
 namespace {
-MessageHandler message_handler = nullptr;
+MessageHandlers message_handlers{};
 }
-void set_message_handler(MessageHandler handler) noexcept { message_handler = handler; }
+void set_message_handlers(const MessageHandlers& handlers) noexcept { message_handlers = handlers; }
 
 void fail_job(int status, const char* fmt, ...) {
     char msg[1024];
@@ -223,8 +223,10 @@ int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** 
     }
     p.networked = id.npes > 1;
     if (p.networked) {
-        if (!message_handler) fail_job(1, "no message handler is registered for a multi-PE job");
-        if (std::string why = net::transport_init(id, message_handler); !why.empty())
+        if (!message_handlers.receive) fail_job(1, "no message handler is registered for a multi-PE job");
+        net::TransportHandlers handlers{message_handlers.receive, message_handlers.send_done,
+                                        message_handlers.fetch_done};
+        if (std::string why = net::transport_init(id, handlers); !why.empty())
             fail_job(1, "PE %d: cannot start the UCX transport: %s", id.pe, why.c_str());
     }
     run_scheduler();

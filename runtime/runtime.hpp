@@ -48,11 +48,16 @@ void set_rank_exit_check(RankExitCheck check) noexcept;
 using BlockedDescriber = void (*)(Rank* rank, char* out, std::size_t n);
 void set_blocked_describer(BlockedDescriber describe) noexcept;
 
-// The library's handler for messages that arrive from other PEs (see net/transport.hpp). Must be
-// set before a multi-PE job starts; the library sets it when it is loaded.
-using MessageHandler = bool (*)(const void* header, std::size_t header_len, const void* data,
-                                std::size_t len, void* rendezvous);
-void set_message_handler(MessageHandler handler) noexcept;
+// The library's handlers for the transport (see net/transport.hpp): what to do when a message
+// arrives from another PE and when a send or fetch completes. Must be set before a multi-PE job
+// starts; the library sets them when it is loaded.
+struct MessageHandlers {
+    bool (*receive)(const void* header, std::size_t header_len, const void* data, std::size_t len,
+                    void* rendezvous);
+    void (*send_done)(void* ctx, bool ok);
+    void (*fetch_done)(void* ctx, bool ok);
+};
+void set_message_handlers(const MessageHandlers& handlers) noexcept;
 
 // Frees the library's per-rank state when a finished job is torn down (before the next run_job).
 using RankRelease = void (*)(Rank*);

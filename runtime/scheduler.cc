@@ -51,6 +51,10 @@ inline Rank* pop_ready() noexcept {
 }
 }  // namespace
 
+bool network_active() noexcept { return pe().networked; }
+bool others_runnable() noexcept { return ready_head != nullptr; }
+unsigned progress_network() noexcept { return net::transport_progress(); }
+
 void block(const char* where) noexcept {
     Rank* self = detail::current_rank;
     self->blocked_in = where;

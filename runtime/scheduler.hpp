@@ -17,6 +17,24 @@ namespace mosix::rt {
 // A wake() that arrived before block() is not lost: the rank then runs again at its next turn.
 void block(const char* where) noexcept;
 
+// Runs the network (from the calling rank's own context) until `done()` holds or another rank
+// becomes runnable, for at most `spins` polls; returns done(). Saves the two switches through the
+// scheduler when a rank waits for a message from another PE and nothing else could run anyway.
+// The transport's callbacks then run on the rank's stack; they never switch or block.
+template <class Done>
+bool poll_in_place(Done done, int spins) noexcept;
+
+bool network_active() noexcept;
+bool others_runnable() noexcept;
+unsigned progress_network() noexcept;
+
+template <class Done>
+bool poll_in_place(Done done, int spins) noexcept {
+    if (!network_active()) return done();
+    for (int i = 0; i < spins && !done() && !others_runnable(); ++i) progress_network();
+    return done();
+}
+
 // Makes a blocked rank runnable. Idempotent; a no-op for a rank that is running, ready or done.
 void wake(Rank* rank) noexcept;
 

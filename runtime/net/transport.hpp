@@ -19,8 +19,11 @@
 
 namespace mosix::rt::net {
 
-// `ok` is false if the operation failed (peer gone, message refused).
+// `ok` is false if the operation failed (peer gone, message refused). One handler serves every
+// send and one every fetch (set with transport_init), so starting an operation allocates nothing:
+// the caller's context pointer is all the transport keeps.
 using CompletionFn = void (*)(void* ctx, bool ok);
+
 
 // An arrived message. For eager ones `data` holds `len` bytes, valid during the call only, and
 // `rendezvous` is null. For rendezvous ones `rendezvous` is a descriptor to pass to
@@ -28,20 +31,27 @@ using CompletionFn = void (*)(void* ctx, bool ok);
 using ReceiveFn = bool (*)(const void* header, std::size_t header_len, const void* data,
                            std::size_t len, void* rendezvous);
 
+struct TransportHandlers {
+    ReceiveFn receive;       // a message arrived
+    CompletionFn send_done;  // a transport_send that did not complete at once has
+    CompletionFn fetch_done; // a transport_fetch that did not complete at once has
+};
+
 // Creates this PE's worker and exchanges addresses with every PE (collective over the job).
-std::string transport_init(const PeIdentity& id, ReceiveFn on_receive);
+std::string transport_init(const PeIdentity& id, const TransportHandlers& handlers);
 
 // True if the job has more than one PE and the transport is up.
 bool transport_active() noexcept;
 
-// Sends header + data to PE `pe`. Returns true if the send completed at once (done is not
-// called); otherwise done(ctx, ok) runs from a later transport_progress().
+// Sends header + data to PE `pe`. Returns true if the send completed at once (no handler runs);
+// otherwise send_done(ctx, ok) runs from a later transport_progress(). A send that cannot even
+// start (no route to the PE) calls send_done(ctx, false) before returning false.
 bool transport_send(int pe, const void* header, std::size_t header_len, const void* data,
-                    std::size_t len, bool rendezvous, CompletionFn done, void* ctx);
+                    std::size_t len, bool rendezvous, void* ctx);
 
 // Fetches a kept rendezvous message into buf (len must equal the message length). Same
-// completion contract as transport_send.
-bool transport_fetch(void* rendezvous, void* buf, std::size_t len, CompletionFn done, void* ctx);
+// completion contract as transport_send, with fetch_done.
+bool transport_fetch(void* rendezvous, void* buf, std::size_t len, void* ctx);
 
 // Runs the network once; returns the number of events handled.
 unsigned transport_progress();
