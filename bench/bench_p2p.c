@@ -52,7 +52,9 @@ int main(int argc, char** argv) {
         fprintf(stderr, "bench_p2p: rank %d: cannot allocate 2 MiB\n", rank);
         MPI_Abort(MPI_COMM_WORLD, 1);
     }
-    memset(buf, 1, big);
+    /* Rank 0's bytes are 1, everyone else's 3: after the ping-pong both sides must hold 1s, so a
+     * fast transfer that moved nothing cannot pass. */
+    memset(buf, rank == 0 ? 1 : 3, big);
     memset(other, 2, big);
 
     double lat = 0, bw_rt = 0;
@@ -60,6 +62,13 @@ int main(int argc, char** argv) {
         lat = ping_pong(rank, buf, 8, 10000, 200000);
         bw_rt = ping_pong(rank, buf, big, 20, 500);
     }
+    if (rank < 2)
+        for (int i = 0; i < big; i += 4093)
+            if (buf[i] != 1) {
+                fprintf(stderr, "bench_p2p: rank %d: byte %d is %d after the ping-pong, not 1\n", rank, i,
+                        buf[i]);
+                MPI_Abort(MPI_COMM_WORLD, 1);
+            }
     MPI_Barrier(MPI_COMM_WORLD);
     if (rank == 0) {
         double copy = memcpy_seconds(other, buf, big, 2000);

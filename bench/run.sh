@@ -1,25 +1,76 @@
 #!/bin/sh
-# run.sh BUILD_DIR — runs the benchmarks already built in BUILD_DIR (builds nothing) and prints
-# their figures: bench_p2p on 2 ranks, bench_allreduce on 64, under mosix and, if they were built
-# (bench/openmpi/), under Open MPI for comparison. Run it on a quiet machine.
+# run.sh BUILD_DIR — mosix against Open MPI, side by side, in one run (this machine is noisy, so only
+# ratios measured together mean anything). Builds nothing: build BUILD_DIR first (its bench/openmpi/
+# holds the same sources built with Open MPI's mpicc). Each figure is the best of $REPEAT runs.
+#
+#   same PE     mosix: 2 ranks on one PE          Open MPI: 2 processes (shared memory, ob1/vader)
+#   2 PEs       mosix: 2 ranks on 2 PEs (UCX)     Open MPI: 2 processes bound to 2 cores
+#   64 ranks    mosix: 64 ranks on 2 PEs          Open MPI: 64 processes oversubscribed on 2 cores
 set -eu
 build=${1:?usage: bench/run.sh BUILD_DIR}
+REPEAT=${REPEAT:-3}
 mosexec=$build/launcher/mosexec
+ompi=$build/bench/openmpi
 for f in "$mosexec" "$build/bench/bench_p2p" "$build/bench/bench_allreduce"; do
     [ -x "$f" ] || { echo "run.sh: $f is missing: build first (ninja -C $build)" >&2; exit 2; }
 done
-
-echo "### mosix ($(nproc) cores, one PE)"
-"$mosexec" -n 2 "$build/bench/bench_p2p"
-"$mosexec" -n 64 "$build/bench/bench_allreduce"
-
-ompi=$build/bench/openmpi
-if [ -x "$ompi/bench_p2p" ] && command -v mpirun >/dev/null; then
-    mpirun="mpirun --allow-run-as-root --mca pml ob1 --mca btl self,vader"
-    echo
-    echo "### Open MPI (ob1/vader), 2 processes bound to cores"
-    $mpirun -np 2 --bind-to core "$ompi/bench_p2p"
-    echo
-    echo "### Open MPI (ob1/vader), 64 processes oversubscribed on $(nproc) cores"
-    $mpirun -np 64 --oversubscribe --bind-to none "$ompi/bench_allreduce"
+have_ompi=0
+if [ -x "$ompi/bench_p2p" ] && [ -x "$ompi/bench_allreduce" ] && command -v mpirun >/dev/null; then
+    have_ompi=1
 fi
+mpirun="mpirun --mca pml ob1 --mca btl self,vader"
+[ "$(id -u)" = 0 ] && mpirun="$mpirun --allow-run-as-root"
+
+# best CMD PATTERN LOWER — runs CMD $REPEAT times and prints the best value on the line matching
+# PATTERN (the number before the unit); LOWER=1 if smaller is better.
+best() {
+    cmd=$1 pattern=$2 lower=$3
+    i=0 result=""
+    while [ $i -lt "$REPEAT" ]; do
+        v=$(sh -c "$cmd" 2>/dev/null | awk -v p="$pattern" 'index($0, p) == 1 { print $(NF-1); exit }')
+        if [ -n "$v" ]; then
+            if [ -z "$result" ]; then result=$v
+            else result=$(awk -v a="$result" -v b="$v" -v l="$lower" 'BEGIN { print ((l == 1) == (b < a)) ? b : a }')
+            fi
+        fi
+        i=$((i + 1))
+    done
+    echo "${result:-n/a}"
+}
+
+row() {  # row LABEL UNIT MOSIX OPENMPI LOWER
+    ratio=$(awk -v m="$3" -v o="$4" -v l="$5" 'BEGIN {
+        if (m == "n/a" || o == "n/a" || m == 0 || o == 0) { print "-"; exit }
+        printf "%.2fx", m / o }')
+    printf '| %-34s | %10s %-4s | %10s %-4s | %-16s |\n' "$1" "$3" "$2" "$4" "$2" "$ratio"
+}
+
+p2p="$build/bench/bench_p2p"
+ar="$build/bench/bench_allreduce"
+printf '%s, %s cores, %s\n\n' "$(date -u +%Y-%m-%d)" "$(nproc)" "$(uname -r)"
+printf '| %-34s | %-15s | %-15s | %-16s |\n' "figure (best of $REPEAT)" "mosix" "Open MPI" "mosix/Open MPI"
+printf '|%s|%s|%s|%s|\n' "------------------------------------" "-----------------" "-----------------" "------------------"
+for where in "same PE:1:" "2 PEs:2:--bind-to core"; do
+    label=${where%%:*}; rest=${where#*:}; pes=${rest%%:*}; bind=${rest#*:}
+    m_lat=$(best "$mosexec -n 2 --pes $pes $p2p" "latency 8 B" 1)
+    m_bw=$(best "$mosexec -n 2 --pes $pes $p2p" "bandwidth 1 MiB" 0)
+    o_lat=n/a o_bw=n/a
+    if [ $have_ompi = 1 ]; then
+        o_lat=$(best "$mpirun -np 2 $bind $ompi/bench_p2p" "latency 8 B" 1)
+        o_bw=$(best "$mpirun -np 2 $bind $ompi/bench_p2p" "bandwidth 1 MiB" 0)
+    fi
+    row "8 B one-way latency, $label" us "$m_lat" "$o_lat" 1
+    row "1 MiB ping-pong bandwidth, $label" GB/s "$m_bw" "$o_bw" 0
+done
+m=$(best "$mosexec -n 2 --pes 2 $ar" "allreduce 8 B" 1)
+o=n/a
+[ $have_ompi = 1 ] && o=$(best "$mpirun -np 2 --bind-to core $ompi/bench_allreduce" "allreduce 8 B" 1)
+row "allreduce 8 B, 2 ranks on 2 PEs" us "$m" "$o" 1
+m=$(best "$mosexec -n 64 $ar" "allreduce 8 B" 1)
+o=n/a
+[ $have_ompi = 1 ] && o=$(best "$mpirun -np 64 --oversubscribe --bind-to none $ompi/bench_allreduce" "allreduce 8 B" 1)
+row "allreduce 8 B, 64 ranks" us "$m" "$o" 1
+echo
+echo "ratio: for latency mosix/Open MPI (lower is better for mosix), for bandwidth mosix/Open MPI"
+echo "(higher is better). 64 ranks: mosix runs them as fibers on one PE per core, Open MPI as 64"
+echo "processes time-sharing the cores."

@@ -95,9 +95,17 @@ bool hierarchical_reduce(const void* sbuf, void* rbuf, int count, const Datatype
 
 bool hierarchical_allreduce(const void* sbuf, void* rbuf, int count, const Datatype& dt,
                             MPI_Datatype type, const OpRef& op, const Comm& comm) {
-    const Hierarchy* h = hierarchy_of(comm);
-    if (!h || !op.commutative || count == 0) return false;
+    if (!op.commutative || count == 0) return false;
     const std::size_t n = static_cast<std::size_t>(count) * dt.size;
+    const Hierarchy* h = hierarchy_of(comm);
+    if (!h) {
+        // One member per PE: the members are leaders already.
+        if (!spread_one_per_pe(comm) || n >= kLargeMessage || (comm.size() & (comm.size() - 1)) != 0)
+            return false;
+        if (!in_place(sbuf)) copy(rbuf, sbuf, n);
+        leaders_allreduce(static_cast<Byte*>(rbuf), count, dt, type, op, comm);
+        return true;
+    }
     reduce(sbuf, rbuf, count, dt, type, op, 0, h->local);
     if (h->is_leader) leaders_allreduce(static_cast<Byte*>(rbuf), count, dt, type, op, h->leaders);
     bcast(rbuf, n, 0, h->local);

@@ -19,6 +19,7 @@ struct Shared {
     GroupPtr group;  // keeps the key alive, so its address cannot be reused while cached
     unsigned epoch = 0;
     bool useful = false;
+    bool one_per_pe = false;
     GroupPtr local;    // world ranks of the members on this PE
     GroupPtr leaders;  // world rank of each PE's leader
     std::vector<int> leader_of_pe;
@@ -45,6 +46,7 @@ std::shared_ptr<Shared> shared_for(const GroupPtr& group) {
     bool crowded = false;
     for (int n : members_on_pe) crowded |= n > 1;
     s->useful = leaders.size() > 1 && crowded;
+    s->one_per_pe = leaders.size() > 1 && !crowded;
     s->local = group_from(std::move(local));
     s->leaders = group_from(std::move(leaders));
     slot = s;
@@ -82,6 +84,10 @@ const Hierarchy* hierarchy_of(const Comm& comm) {
     }
     comm.hierarchy = h;
     return s->useful ? h.get() : nullptr;
+}
+
+bool spread_one_per_pe(const Comm& comm) {
+    return rt::npes() > 1 && hierarchy_enabled() && shared_for(comm.group)->one_per_pe;
 }
 
 int leader_index_of(const Hierarchy& h, const Comm& comm, int rank) {

@@ -30,6 +30,9 @@ const Hierarchy* hierarchy_of(const Comm& comm);
 
 // Where a parent rank lives in the hierarchy: the index of its PE's leader, and its rank in this
 // PE's local communicator (MPI_UNDEFINED if it lives on another PE).
+// True if `comm` spans several PEs with one member on each (every message crosses PEs).
+bool spread_one_per_pe(const Comm& comm);
+
 int leader_index_of(const Hierarchy& h, const Comm& comm, int rank);
 int local_rank_of(const Hierarchy& h, const Comm& comm, int rank);
 
