@@ -5,6 +5,7 @@
 #include "crash.hpp"
 #include "affinity.hpp"
 #include "fiber.hpp"
+#include "fixed_layout.hpp"
 #include "net/bootstrap.hpp"
 #include "net/transport.hpp"
 #include "placement.hpp"
@@ -182,6 +183,22 @@ void release_ranks(PeState& p) {
            p.slots.slot_size() * static_cast<std::size_t>(p.config.nranks));
 }
 
+// Every PE must run the same binary with the same slot region, or a rank's pointers would mean
+// different things on different PEs.
+void check_same_layout_everywhere(const PeState& p, const net::PeIdentity& id) {
+    std::string mine = layout_identity(p.slots.slot_size() * static_cast<std::size_t>(p.config.nranks));
+    std::vector<std::vector<unsigned char>> all;
+    if (std::string why = net::bootstrap_exchange("mosix.layout", {mine.begin(), mine.end()}, &all); !why.empty())
+        fail_job(1, "PE %d: %s", id.pe, why.c_str());
+    for (int pe = 0; pe < id.npes; ++pe) {
+        std::string theirs(all[static_cast<std::size_t>(pe)].begin(), all[static_cast<std::size_t>(pe)].end());
+        if (theirs != mine)
+            fail_job(1, "PE %d and PE %d differ (%s there, %s here): every PE must run the same "
+                        "program build with the same rank count and stack size",
+                     pe, id.pe, theirs.c_str(), mine.c_str());
+    }
+}
+
 // Starts this PE's share of a job: every rank's location, a fiber for each local rank, the
 // transport when there are other PEs; runs until the local ranks are done.
 int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** argv,
@@ -223,6 +240,7 @@ int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** 
     }
     p.networked = id.npes > 1;
     if (p.networked) {
+        check_same_layout_everywhere(p, id);
         if (!message_handlers.receive) fail_job(1, "no message handler is registered for a multi-PE job");
         net::TransportHandlers handlers{message_handlers.receive, message_handlers.send_done,
                                         message_handlers.fetch_done};
@@ -246,6 +264,7 @@ int run_job(const JobConfig& config, int argc, char** argv, std::function<int(in
 
 extern "C" int mosix_runtime_main(int argc, char** argv, int (*user_main)(int, char**)) {
     using namespace mosix::rt;
+    ensure_fixed_layout(argv);
     JobConfig config = config_from_environment();
     net::PeIdentity id;
     if (net::launched_by_pmix()) {

@@ -32,3 +32,12 @@ foreach(np "2;2" "7;2" "64;3")
   mosix_multipe_test(remote_errors ${n} ${p} "^remote_errors on ${n} ranks$" transport_remote_errors)
 endforeach()
 mosix_multipe_test(idle_cpu 2 2 "^idle ok$" transport_idle_cpu)
+
+# Two builds of one program (different build ids) must not start as one job.
+add_executable(transport_hello_other ${PROJECT_SOURCE_DIR}/examples/hello.c)
+target_compile_options(transport_hello_other PRIVATE -O0)
+target_link_libraries(transport_hello_other PRIVATE mosix_mpi)
+add_test(NAME multipe.different_binaries_refused
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/transport/different_binaries.sh $<TARGET_FILE:hello>
+                 $<TARGET_FILE:transport_hello_other>)
+set_tests_properties(multipe.different_binaries_refused PROPERTIES TIMEOUT 90 SKIP_RETURN_CODE 77 LABELS multipe)
