@@ -28,6 +28,7 @@ struct Rank {
     const char* blocked_in = nullptr;  // the call a blocked rank waits in, for deadlock reports
     int exit_code = 0;
     bool started = false;
+    int library_depth = 0;  // > 0 while the rank is inside the library (see library_entry.hpp)
     void* lib = nullptr;  // the communication library's per-rank state (opaque here)
 };
 

@@ -13,9 +13,10 @@
  * (MPI_ERRORS_ARE_FATAL) an error ends the job with one line naming the rank, the call and the
  * reason; under MPI_ERRORS_RETURN the call returns the class.
  *
- * Current state: a job runs on one PE (PE 0). Migration and checkpoint/restart arrive in later
- * versions; until then mosix_migrate_to() accepts only PE 0 and mosix_checkpoint() reports
- * MPI_ERR_UNSUPPORTED_OPERATION ("checkpoint/restart is not available yet").
+ * Current state: a job runs on one or more PEs, each rank staying on the PE it started on.
+ * Migration and checkpoint/restart arrive in later versions; until then mosix_migrate_to()
+ * accepts only the rank's own PE and mosix_checkpoint() reports MPI_ERR_UNSUPPORTED_OPERATION
+ * ("checkpoint/restart is not available yet").
  */
 #ifndef MOSIX_MOSIX_H
 #define MOSIX_MOSIX_H
@@ -26,7 +27,7 @@
 extern "C" {
 #endif
 
-/* Where the calling rank runs now: stores its PE's index in *pe (always 0 for now) and the
+/* Where the calling rank runs now: stores its PE's index (0..PEs-1) in *pe and the
  * PE's host name, NUL-terminated and truncated to fit, in host[0..hostlen-1].
  * REQUIRES: pe is NULL or writable; host is NULL (name not wanted) or holds hostlen > 0 bytes.
  * Outcomes: MPI_SUCCESS; MPI_ERR_ARG if host is not NULL and hostlen <= 0 (nothing written);
@@ -36,15 +37,16 @@ int mosix_where(int* pe, char* host, int hostlen);
 
 /* Moves the calling rank to PE `pe` and returns once it runs there; the rank's memory, pending
  * requests and messages move with it.
- * Outcomes: MPI_SUCCESS if the rank now runs on `pe` (for now only pe == 0, where every rank
- * already is: nothing moves); MPI_ERR_ARG if pe < 0; MPI_ERR_UNSUPPORTED_OPERATION for any other
- * PE (migration is not available yet); MPI_ERR_OTHER outside MPI_Init..MPI_Finalize. */
+ * Outcomes: MPI_SUCCESS if the rank now runs on `pe` (for now only the PE it is already on:
+ * nothing moves); MPI_ERR_ARG if pe < 0 or not a PE of the job; MPI_ERR_UNSUPPORTED_OPERATION
+ * for any other PE (migration is not available yet); MPI_ERR_OTHER outside
+ * MPI_Init..MPI_Finalize. */
 int mosix_migrate_to(int pe);
 
 /* A collective load-balancing point over MPI_COMM_WORLD: every rank must call it (like
  * MPI_Barrier); the balancer may move ranks between PEs before it returns.
- * Outcomes: MPI_SUCCESS once every rank has called it (for now there is one PE, so nothing moves;
- * the call still synchronizes all ranks); MPI_ERR_OTHER outside MPI_Init..MPI_Finalize. */
+ * Outcomes: MPI_SUCCESS once every rank has called it (for now nothing moves; the call still
+ * synchronizes all ranks); MPI_ERR_OTHER outside MPI_Init..MPI_Finalize. */
 int mosix_balance(void);
 
 /* Writes a checkpoint of the whole job from which mosexec can restart it.

@@ -1,5 +1,6 @@
 // coll.cc — the collective bindings: argument checks, element counts and displacements to bytes,
 // then the algorithms in lib/coll. Arguments that only the root uses are checked only there.
+#include "runtime/library_entry.hpp"
 #include "lib/coll/coll.hpp"
 
 #include <mpi.h>
@@ -98,6 +99,7 @@ int check_type(MPI_Comm comm, MPI_Datatype type, const char* call, const Datatyp
 extern "C" {
 
 int MPI_Barrier(MPI_Comm comm) {
+    MOSIX_LIBRARY_ENTRY();
     Comm* c = nullptr;
     if (int e = check_comm(comm, "MPI_Barrier", &c)) return e;
     coll::barrier(*c);
@@ -105,6 +107,7 @@ int MPI_Barrier(MPI_Comm comm) {
 }
 
 int MPI_Bcast(void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Bcast";
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
@@ -118,6 +121,7 @@ int MPI_Bcast(void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm
 
 int MPI_Reduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root,
                MPI_Comm comm) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Reduce";
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
@@ -133,6 +137,7 @@ int MPI_Reduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datat
 
 int MPI_Allreduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
                   MPI_Comm comm) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Allreduce";
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
@@ -146,6 +151,7 @@ int MPI_Allreduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype da
 }
 
 int MPI_Scan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Scan";
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
@@ -160,6 +166,7 @@ int MPI_Scan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatyp
 
 int MPI_Exscan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
                MPI_Comm comm) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Exscan";
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
@@ -174,6 +181,7 @@ int MPI_Exscan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datat
 
 int MPI_Reduce_scatter(const void* sendbuf, void* recvbuf, const int recvcounts[], MPI_Datatype datatype,
                        MPI_Op op, MPI_Comm comm) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Reduce_scatter";
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
@@ -200,6 +208,7 @@ int MPI_Reduce_scatter(const void* sendbuf, void* recvbuf, const int recvcounts[
 
 int MPI_Reduce_scatter_block(const void* sendbuf, void* recvbuf, int recvcount, MPI_Datatype datatype,
                              MPI_Op op, MPI_Comm comm) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Reduce_scatter_block";
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
@@ -220,6 +229,7 @@ int MPI_Reduce_scatter_block(const void* sendbuf, void* recvbuf, int recvcount, 
 
 int MPI_Gather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
                MPI_Datatype recvtype, int root, MPI_Comm comm) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Gather";
     Comm* c = nullptr;
     const Datatype *sdt = nullptr, *rdt = nullptr;
@@ -245,6 +255,7 @@ int MPI_Gather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* 
 
 int MPI_Gatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
                 const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root, MPI_Comm comm) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Gatherv";
     Comm* c = nullptr;
     const Datatype *sdt = nullptr, *rdt = nullptr;
@@ -274,6 +285,7 @@ int MPI_Gatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void*
 
 int MPI_Scatter(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
                 MPI_Datatype recvtype, int root, MPI_Comm comm) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Scatter";
     Comm* c = nullptr;
     const Datatype *sdt = nullptr, *rdt = nullptr;
@@ -299,6 +311,7 @@ int MPI_Scatter(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void*
 
 int MPI_Scatterv(const void* sendbuf, const int sendcounts[], const int displs[], MPI_Datatype sendtype,
                  void* recvbuf, int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Scatterv";
     Comm* c = nullptr;
     const Datatype *sdt = nullptr, *rdt = nullptr;
@@ -328,6 +341,7 @@ int MPI_Scatterv(const void* sendbuf, const int sendcounts[], const int displs[]
 
 int MPI_Allgather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
                   MPI_Datatype recvtype, MPI_Comm comm) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Allgather";
     Comm* c = nullptr;
     const Datatype *sdt = nullptr, *rdt = nullptr;
@@ -347,6 +361,7 @@ int MPI_Allgather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, voi
 
 int MPI_Allgatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
                    const int recvcounts[], const int displs[], MPI_Datatype recvtype, MPI_Comm comm) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Allgatherv";
     Comm* c = nullptr;
     const Datatype *sdt = nullptr, *rdt = nullptr;
@@ -370,6 +385,7 @@ int MPI_Allgatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, vo
 
 int MPI_Alltoall(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
                  MPI_Datatype recvtype, MPI_Comm comm) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Alltoall";
     Comm* c = nullptr;
     const Datatype *sdt = nullptr, *rdt = nullptr;
@@ -390,6 +406,7 @@ int MPI_Alltoall(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void
 int MPI_Alltoallv(const void* sendbuf, const int sendcounts[], const int sdispls[], MPI_Datatype sendtype,
                   void* recvbuf, const int recvcounts[], const int rdispls[], MPI_Datatype recvtype,
                   MPI_Comm comm) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Alltoallv";
     Comm* c = nullptr;
     const Datatype *sdt = nullptr, *rdt = nullptr;

@@ -1,4 +1,5 @@
 // comm.cc — the communicator constructors and destructor: argument checks, then lib/comm.hpp.
+#include "runtime/library_entry.hpp"
 #include "lib/comm.hpp"
 
 #include <mpi.h>
@@ -10,6 +11,7 @@ using namespace mosix::lib;
 extern "C" {
 
 int MPI_Comm_dup(MPI_Comm comm, MPI_Comm* newcomm) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Comm_dup";
     Comm* c = nullptr;
     if (int e = check_comm(comm, call, &c)) return e;
@@ -19,6 +21,7 @@ int MPI_Comm_dup(MPI_Comm comm, MPI_Comm* newcomm) {
 }
 
 int MPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm* newcomm) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Comm_split";
     Comm* c = nullptr;
     if (int e = check_comm(comm, call, &c)) return e;
@@ -30,6 +33,7 @@ int MPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm* newcomm) {
 }
 
 int MPI_Comm_create(MPI_Comm comm, MPI_Group group, MPI_Comm* newcomm) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Comm_create";
     Comm* c = nullptr;
     if (int e = check_comm(comm, call, &c)) return e;
@@ -43,6 +47,7 @@ int MPI_Comm_create(MPI_Comm comm, MPI_Group group, MPI_Comm* newcomm) {
 }
 
 int MPI_Comm_compare(MPI_Comm comm1, MPI_Comm comm2, int* result) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Comm_compare";
     Comm* c = nullptr;
     if (int e = check_comm(comm1, call, &c)) return e;
@@ -53,6 +58,7 @@ int MPI_Comm_compare(MPI_Comm comm1, MPI_Comm comm2, int* result) {
 }
 
 int MPI_Comm_free(MPI_Comm* comm) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Comm_free";
     if (int e = check_initialized(call)) return e;
     MOSIX_CHECK(comm, MPI_COMM_WORLD, MPI_ERR_ARG, call, "comm is NULL");
@@ -66,6 +72,7 @@ int MPI_Comm_free(MPI_Comm* comm) {
 }
 
 int MPI_Comm_group(MPI_Comm comm, MPI_Group* group) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Comm_group";
     Comm* c = nullptr;
     if (int e = check_comm(comm, call, &c)) return e;

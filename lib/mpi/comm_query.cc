@@ -1,4 +1,5 @@
 // comm_query.cc — the hot communicator queries (rank, size) and attributes and names.
+#include "runtime/library_entry.hpp"
 #include <mpi.h>
 
 #include "checks.hpp"
@@ -11,6 +12,7 @@ using namespace mosix::lib;
 extern "C" {
 
 int MPI_Comm_rank(MPI_Comm comm, int* rank) {
+    MOSIX_LIBRARY_ENTRY();
     Comm* c = nullptr;
     if (int e = check_comm(comm, "MPI_Comm_rank", &c)) return e;
     MOSIX_CHECK(rank, comm, MPI_ERR_ARG, "MPI_Comm_rank", "rank is NULL");
@@ -19,6 +21,7 @@ int MPI_Comm_rank(MPI_Comm comm, int* rank) {
 }
 
 int MPI_Comm_size(MPI_Comm comm, int* size) {
+    MOSIX_LIBRARY_ENTRY();
     Comm* c = nullptr;
     if (int e = check_comm(comm, "MPI_Comm_size", &c)) return e;
     MOSIX_CHECK(size, comm, MPI_ERR_ARG, "MPI_Comm_size", "size is NULL");
@@ -27,6 +30,7 @@ int MPI_Comm_size(MPI_Comm comm, int* size) {
 }
 
 int MPI_Comm_test_inter(MPI_Comm comm, int* flag) {
+    MOSIX_LIBRARY_ENTRY();
     Comm* c = nullptr;
     if (int e = check_comm(comm, "MPI_Comm_test_inter", &c)) return e;
     MOSIX_CHECK(flag, comm, MPI_ERR_ARG, "MPI_Comm_test_inter", "flag is NULL");
@@ -35,6 +39,7 @@ int MPI_Comm_test_inter(MPI_Comm comm, int* flag) {
 }
 
 int MPI_Comm_get_attr(MPI_Comm comm, int keyval, void* attribute_val, int* flag) {
+    MOSIX_LIBRARY_ENTRY();
     Comm* c = nullptr;
     if (int e = check_comm(comm, "MPI_Comm_get_attr", &c)) return e;
     MOSIX_CHECK(attribute_val && flag, comm, MPI_ERR_ARG, "MPI_Comm_get_attr",
@@ -57,6 +62,7 @@ int MPI_Comm_get_attr(MPI_Comm comm, int keyval, void* attribute_val, int* flag)
 }
 
 int MPI_Comm_set_name(MPI_Comm comm, const char* name) {
+    MOSIX_LIBRARY_ENTRY();
     Comm* c = nullptr;
     if (int e = check_comm(comm, "MPI_Comm_set_name", &c)) return e;
     MOSIX_CHECK(name, comm, MPI_ERR_ARG, "MPI_Comm_set_name", "name is NULL");
@@ -65,6 +71,7 @@ int MPI_Comm_set_name(MPI_Comm comm, const char* name) {
 }
 
 int MPI_Comm_get_name(MPI_Comm comm, char* name, int* resultlen) {
+    MOSIX_LIBRARY_ENTRY();
     Comm* c = nullptr;
     if (int e = check_comm(comm, "MPI_Comm_get_name", &c)) return e;
     MOSIX_CHECK(name && resultlen, comm, MPI_ERR_ARG, "MPI_Comm_get_name", "name or resultlen is NULL");

@@ -1,4 +1,5 @@
 // env.cc — MPI_Init/Finalize and the environment queries.
+#include "runtime/library_entry.hpp"
 #include <mpi.h>
 
 #include "lib/coll/coll.hpp"
@@ -66,6 +67,7 @@ extern "C" {
 int MPI_Init(int*, char***) { return init_common("MPI_Init"); }
 
 int MPI_Init_thread(int*, char***, int required, int* provided) {
+    MOSIX_LIBRARY_ENTRY();
     if (int e = init_common("MPI_Init_thread")) return e;
     MOSIX_CHECK(required >= MPI_THREAD_SINGLE && required <= MPI_THREAD_MULTIPLE, MPI_COMM_WORLD,
                 MPI_ERR_ARG, "MPI_Init_thread", "required thread level %d is not one of MPI_THREAD_*",
@@ -77,6 +79,7 @@ int MPI_Init_thread(int*, char***, int required, int* provided) {
 }
 
 int MPI_Finalize(void) {
+    MOSIX_LIBRARY_ENTRY();
     if (int e = check_initialized("MPI_Finalize")) return e;
     // Finalize is collective: no rank leaves while another may still talk to it.
     coll::barrier(*comm_get(MPI_COMM_WORLD));
@@ -85,30 +88,35 @@ int MPI_Finalize(void) {
 }
 
 int MPI_Initialized(int* flag) {
+    MOSIX_LIBRARY_ENTRY();
     MOSIX_CHECK(flag, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Initialized", "flag is NULL");
     *flag = mosix::rt::this_rank() && self_state().initialized;
     return MPI_SUCCESS;
 }
 
 int MPI_Finalized(int* flag) {
+    MOSIX_LIBRARY_ENTRY();
     MOSIX_CHECK(flag, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Finalized", "flag is NULL");
     *flag = mosix::rt::this_rank() && self_state().finalized;
     return MPI_SUCCESS;
 }
 
 int MPI_Query_thread(int* provided) {
+    MOSIX_LIBRARY_ENTRY();
     MOSIX_CHECK(provided, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Query_thread", "provided is NULL");
     *provided = MPI_THREAD_FUNNELED;
     return MPI_SUCCESS;
 }
 
 int MPI_Is_thread_main(int* flag) {
+    MOSIX_LIBRARY_ENTRY();
     MOSIX_CHECK(flag, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Is_thread_main", "flag is NULL");
     *flag = mosix::rt::this_rank() != nullptr;
     return MPI_SUCCESS;
 }
 
 int MPI_Abort(MPI_Comm, int errorcode) {
+    MOSIX_LIBRARY_ENTRY();
     int status = errorcode & 0xff ? errorcode & 0xff : 1;
     mosix::rt::fail_job(status, "called MPI_Abort with error code %d", errorcode);
 }
@@ -126,6 +134,7 @@ double MPI_Wtick(void) {
 }
 
 int MPI_Get_processor_name(char* name, int* resultlen) {
+    MOSIX_LIBRARY_ENTRY();
     MOSIX_CHECK(name && resultlen, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Get_processor_name",
                 "name or resultlen is NULL");
     if (gethostname(name, MPI_MAX_PROCESSOR_NAME) != 0) std::strcpy(name, "localhost");
@@ -135,6 +144,7 @@ int MPI_Get_processor_name(char* name, int* resultlen) {
 }
 
 int MPI_Get_version(int* version, int* subversion) {
+    MOSIX_LIBRARY_ENTRY();
     MOSIX_CHECK(version && subversion, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Get_version",
                 "version or subversion is NULL");
     *version = MPI_VERSION;
@@ -143,6 +153,7 @@ int MPI_Get_version(int* version, int* subversion) {
 }
 
 int MPI_Get_library_version(char* version, int* resultlen) {
+    MOSIX_LIBRARY_ENTRY();
     MOSIX_CHECK(version && resultlen, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Get_library_version",
                 "version or resultlen is NULL");
     int n = std::snprintf(version, MPI_MAX_LIBRARY_VERSION_STRING,

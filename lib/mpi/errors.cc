@@ -1,4 +1,5 @@
 // errors.cc — error strings and error handlers.
+#include "runtime/library_entry.hpp"
 #include <mpi.h>
 
 #include "lib/errors.hpp"
@@ -13,6 +14,7 @@ using namespace mosix::lib;
 extern "C" {
 
 int MPI_Error_string(int errorcode, char* string, int* resultlen) {
+    MOSIX_LIBRARY_ENTRY();
     MOSIX_CHECK(string && resultlen, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Error_string",
                 "string or resultlen is NULL");
     const char* text = error_class_string(errorcode);
@@ -25,6 +27,7 @@ int MPI_Error_string(int errorcode, char* string, int* resultlen) {
 }
 
 int MPI_Error_class(int errorcode, int* errorclass) {
+    MOSIX_LIBRARY_ENTRY();
     MOSIX_CHECK(errorclass, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Error_class", "errorclass is NULL");
     MOSIX_CHECK(error_class_string(errorcode), MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Error_class",
                 "%d is not an error code", errorcode);
@@ -33,6 +36,7 @@ int MPI_Error_class(int errorcode, int* errorclass) {
 }
 
 int MPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler errhandler) {
+    MOSIX_LIBRARY_ENTRY();
     if (int e = check_initialized("MPI_Comm_set_errhandler")) return e;
     Comm* c = comm_get(comm);
     MOSIX_CHECK(c, MPI_COMM_WORLD, MPI_ERR_COMM, "MPI_Comm_set_errhandler",
@@ -49,6 +53,7 @@ int MPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler errhandler) {
 }
 
 int MPI_Comm_get_errhandler(MPI_Comm comm, MPI_Errhandler* errhandler) {
+    MOSIX_LIBRARY_ENTRY();
     if (int e = check_initialized("MPI_Comm_get_errhandler")) return e;
     Comm* c = comm_get(comm);
     MOSIX_CHECK(c, MPI_COMM_WORLD, MPI_ERR_COMM, "MPI_Comm_get_errhandler",
@@ -59,6 +64,7 @@ int MPI_Comm_get_errhandler(MPI_Comm comm, MPI_Errhandler* errhandler) {
 }
 
 int MPI_Comm_create_errhandler(MPI_Comm_errhandler_function* function, MPI_Errhandler* errhandler) {
+    MOSIX_LIBRARY_ENTRY();
     if (int e = check_initialized("MPI_Comm_create_errhandler")) return e;
     MOSIX_CHECK(function && errhandler, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Comm_create_errhandler",
                 "function or errhandler is NULL");
@@ -69,6 +75,7 @@ int MPI_Comm_create_errhandler(MPI_Comm_errhandler_function* function, MPI_Errha
 }
 
 int MPI_Errhandler_free(MPI_Errhandler* errhandler) {
+    MOSIX_LIBRARY_ENTRY();
     if (int e = check_initialized("MPI_Errhandler_free")) return e;
     MOSIX_CHECK(errhandler, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Errhandler_free", "errhandler is NULL");
     int i = handle_index(HandleKind::errhandler, *errhandler);
@@ -87,6 +94,7 @@ int MPI_Errhandler_free(MPI_Errhandler* errhandler) {
 }
 
 int MPI_Comm_call_errhandler(MPI_Comm comm, int errorcode) {
+    MOSIX_LIBRARY_ENTRY();
     if (int e = check_initialized("MPI_Comm_call_errhandler")) return e;
     MOSIX_CHECK(comm_get(comm), MPI_COMM_WORLD, MPI_ERR_COMM, "MPI_Comm_call_errhandler",
                 "communicator %#x is not valid", comm);

@@ -1,6 +1,7 @@
 // group.cc — the group bindings: handle and rank checks, then set operations over world ranks.
 // Groups are immutable and shared, so an operation whose result equals an input returns that
 // input's group instead of a copy.
+#include "runtime/library_entry.hpp"
 #include <mpi.h>
 
 #include <vector>
@@ -71,6 +72,7 @@ MPI_Group result(const GroupPtr& input, std::vector<int> members) {
 extern "C" {
 
 int MPI_Group_size(MPI_Group group, int* size) {
+    MOSIX_LIBRARY_ENTRY();
     GroupPtr g;
     if (int e = check_group(group, "MPI_Group_size", &g)) return e;
     MOSIX_CHECK(size, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Group_size", "size is NULL");
@@ -79,6 +81,7 @@ int MPI_Group_size(MPI_Group group, int* size) {
 }
 
 int MPI_Group_rank(MPI_Group group, int* rank) {
+    MOSIX_LIBRARY_ENTRY();
     GroupPtr g;
     if (int e = check_group(group, "MPI_Group_rank", &g)) return e;
     MOSIX_CHECK(rank, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Group_rank", "rank is NULL");
@@ -87,6 +90,7 @@ int MPI_Group_rank(MPI_Group group, int* rank) {
 }
 
 int MPI_Group_translate_ranks(MPI_Group group1, int n, const int ranks1[], MPI_Group group2, int ranks2[]) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Group_translate_ranks";
     GroupPtr g1, g2;
     if (int e = check_two_groups(group1, group2, call, &g1, &g2)) return e;
@@ -102,6 +106,7 @@ int MPI_Group_translate_ranks(MPI_Group group1, int n, const int ranks1[], MPI_G
 }
 
 int MPI_Group_compare(MPI_Group group1, MPI_Group group2, int* result) {
+    MOSIX_LIBRARY_ENTRY();
     GroupPtr g1, g2;
     if (int e = check_two_groups(group1, group2, "MPI_Group_compare", &g1, &g2)) return e;
     MOSIX_CHECK(result, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Group_compare", "result is NULL");
@@ -110,6 +115,7 @@ int MPI_Group_compare(MPI_Group group1, MPI_Group group2, int* result) {
 }
 
 int MPI_Group_incl(MPI_Group group, int n, const int ranks[], MPI_Group* newgroup) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Group_incl";
     GroupPtr g;
     std::vector<char> chosen;
@@ -123,6 +129,7 @@ int MPI_Group_incl(MPI_Group group, int n, const int ranks[], MPI_Group* newgrou
 }
 
 int MPI_Group_excl(MPI_Group group, int n, const int ranks[], MPI_Group* newgroup) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Group_excl";
     GroupPtr g;
     std::vector<char> chosen;
@@ -138,6 +145,7 @@ int MPI_Group_excl(MPI_Group group, int n, const int ranks[], MPI_Group* newgrou
 }
 
 int MPI_Group_union(MPI_Group group1, MPI_Group group2, MPI_Group* newgroup) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Group_union";
     GroupPtr g1, g2;
     if (int e = check_two_groups(group1, group2, call, &g1, &g2)) return e;
@@ -152,6 +160,7 @@ int MPI_Group_union(MPI_Group group1, MPI_Group group2, MPI_Group* newgroup) {
 }
 
 int MPI_Group_intersection(MPI_Group group1, MPI_Group group2, MPI_Group* newgroup) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Group_intersection";
     GroupPtr g1, g2;
     if (int e = check_two_groups(group1, group2, call, &g1, &g2)) return e;
@@ -161,6 +170,7 @@ int MPI_Group_intersection(MPI_Group group1, MPI_Group group2, MPI_Group* newgro
 }
 
 int MPI_Group_difference(MPI_Group group1, MPI_Group group2, MPI_Group* newgroup) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Group_difference";
     GroupPtr g1, g2;
     if (int e = check_two_groups(group1, group2, call, &g1, &g2)) return e;
@@ -170,6 +180,7 @@ int MPI_Group_difference(MPI_Group group1, MPI_Group group2, MPI_Group* newgroup
 }
 
 int MPI_Group_free(MPI_Group* group) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Group_free";
     if (int e = check_initialized(call)) return e;
     MOSIX_CHECK(group, MPI_COMM_WORLD, MPI_ERR_ARG, call, "group is NULL");

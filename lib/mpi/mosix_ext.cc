@@ -1,6 +1,8 @@
-// mosix_ext.cc — mosix's own calls (mosix.h). With one PE they are answers and stubs, but they
-// already validate like MPI calls so programs written against them keep working as PEs arrive.
+// mosix_ext.cc — mosix's own calls (mosix.h). Migration and checkpointing are not available yet:
+// those calls validate like MPI calls and say so, so programs written against them keep working.
 #include <mosix.h>
+
+#include "runtime/library_entry.hpp"
 
 #include "lib/coll/coll.hpp"
 #include "lib/errors.hpp"
@@ -15,6 +17,7 @@ using namespace mosix::lib;
 extern "C" {
 
 int mosix_where(int* pe, char* host, int hostlen) {
+    MOSIX_LIBRARY_ENTRY();
     if (int e = check_initialized("mosix_where")) return e;
     MOSIX_CHECK(!host || hostlen > 0, MPI_COMM_WORLD, MPI_ERR_ARG, "mosix_where",
                 "hostlen %d leaves no room for the host name", hostlen);
@@ -27,19 +30,24 @@ int mosix_where(int* pe, char* host, int hostlen) {
         std::memcpy(host, name, n);
         host[n] = '\0';
     }
-    if (pe) *pe = 0;
+    if (pe) *pe = mosix::rt::this_pe();
     return MPI_SUCCESS;
 }
 
 int mosix_migrate_to(int pe) {
+    MOSIX_LIBRARY_ENTRY();
     if (int e = check_initialized("mosix_migrate_to")) return e;
     MOSIX_CHECK(pe >= 0, MPI_COMM_WORLD, MPI_ERR_ARG, "mosix_migrate_to", "PE %d is negative", pe);
-    MOSIX_CHECK(pe == 0, MPI_COMM_WORLD, MPI_ERR_UNSUPPORTED_OPERATION, "mosix_migrate_to",
-                "cannot move to PE %d: migration is not available yet (the job runs on PE 0)", pe);
+    MOSIX_CHECK(pe < mosix::rt::npes(), MPI_COMM_WORLD, MPI_ERR_ARG, "mosix_migrate_to",
+                "PE %d does not exist (the job has %d)", pe, mosix::rt::npes());
+    MOSIX_CHECK(pe == mosix::rt::this_pe(), MPI_COMM_WORLD, MPI_ERR_UNSUPPORTED_OPERATION,
+                "mosix_migrate_to", "cannot move to PE %d: migration is not available yet (this rank is on PE %d)",
+                pe, mosix::rt::this_pe());
     return MPI_SUCCESS;
 }
 
 int mosix_balance(void) {
+    MOSIX_LIBRARY_ENTRY();
     if (int e = check_initialized("mosix_balance")) return e;
     // Collective even with nothing to move, so programs get the synchronization they will rely on
     // once the balancer can move ranks here.
@@ -48,6 +56,7 @@ int mosix_balance(void) {
 }
 
 int mosix_checkpoint(void) {
+    MOSIX_LIBRARY_ENTRY();
     if (int e = check_initialized("mosix_checkpoint")) return e;
     return raise_error(MPI_COMM_WORLD, MPI_ERR_UNSUPPORTED_OPERATION, "mosix_checkpoint",
                        "checkpoint/restart is not available yet");

@@ -1,6 +1,7 @@
 // op.cc — the operation bindings: user-defined reduction operations and MPI_Reduce_local.
 // User ops live in the calling rank's table (RankState::ops); their handles follow the predefined
 // ones, so the handle index minus MOSIX_OP_PREDEFINED_COUNT is the table slot.
+#include "runtime/library_entry.hpp"
 #include <mpi.h>
 
 #include "lib/errors.hpp"
@@ -13,6 +14,7 @@ using namespace mosix::lib;
 extern "C" {
 
 int MPI_Op_create(MPI_User_function* user_fn, int commute, MPI_Op* op) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Op_create";
     if (int e = check_initialized(call)) return e;
     MOSIX_CHECK(user_fn, MPI_COMM_NULL, MPI_ERR_ARG, call, "user function is NULL");
@@ -29,6 +31,7 @@ int MPI_Op_create(MPI_User_function* user_fn, int commute, MPI_Op* op) {
 }
 
 int MPI_Op_free(MPI_Op* op) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Op_free";
     if (int e = check_initialized(call)) return e;
     MOSIX_CHECK(op, MPI_COMM_NULL, MPI_ERR_ARG, call, "op is NULL");
@@ -46,6 +49,7 @@ int MPI_Op_free(MPI_Op* op) {
 }
 
 int MPI_Op_commutative(MPI_Op op, int* commute) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Op_commutative";
     if (int e = check_initialized(call)) return e;
     OpRef ref;
@@ -57,6 +61,7 @@ int MPI_Op_commutative(MPI_Op op, int* commute) {
 }
 
 int MPI_Reduce_local(const void* inbuf, void* inoutbuf, int count, MPI_Datatype datatype, MPI_Op op) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Reduce_local";
     if (int e = check_initialized(call)) return e;
     MOSIX_CHECK(count >= 0, MPI_COMM_NULL, MPI_ERR_COUNT, call, "count %d is negative", count);

@@ -1,4 +1,5 @@
 // p2p.cc — the point-to-point bindings: argument checks, then the engine in lib/p2p.hpp.
+#include "runtime/library_entry.hpp"
 #include <mpi.h>
 
 #include "checks.hpp"
@@ -98,25 +99,30 @@ int report_recv_error(MPI_Comm comm, const Request* req, const char* call) {
 extern "C" {
 
 int MPI_Send(const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm) {
+    MOSIX_LIBRARY_ENTRY();
     return blocking_send(buf, count, datatype, dest, tag, comm, false, "MPI_Send");
 }
 
 int MPI_Ssend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm) {
+    MOSIX_LIBRARY_ENTRY();
     return blocking_send(buf, count, datatype, dest, tag, comm, true, "MPI_Ssend");
 }
 
 int MPI_Isend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
               MPI_Request* request) {
+    MOSIX_LIBRARY_ENTRY();
     return nonblocking_send(buf, count, datatype, dest, tag, comm, false, request, "MPI_Isend");
 }
 
 int MPI_Issend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
                MPI_Request* request) {
+    MOSIX_LIBRARY_ENTRY();
     return nonblocking_send(buf, count, datatype, dest, tag, comm, true, request, "MPI_Issend");
 }
 
 int MPI_Recv(void* buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
              MPI_Status* status) {
+    MOSIX_LIBRARY_ENTRY();
     Request req;
     req.owner = mosix::rt::this_rank();
     if (int e = start_recv(buf, count, datatype, source, tag, comm, &req, "MPI_Recv")) return e;
@@ -127,6 +133,7 @@ int MPI_Recv(void* buf, int count, MPI_Datatype datatype, int source, int tag, M
 
 int MPI_Irecv(void* buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
               MPI_Request* request) {
+    MOSIX_LIBRARY_ENTRY();
     if (int e = check_initialized("MPI_Irecv")) return e;
     MOSIX_CHECK(request, comm, MPI_ERR_REQUEST, "MPI_Irecv", "request is NULL");
     Request* req = request_alloc(RequestKind::recv);
@@ -141,6 +148,7 @@ int MPI_Irecv(void* buf, int count, MPI_Datatype datatype, int source, int tag, 
 int MPI_Sendrecv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag,
                  void* recvbuf, int recvcount, MPI_Datatype recvtype, int source, int recvtag,
                  MPI_Comm comm, MPI_Status* status) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Sendrecv";
     Request recv;
     recv.owner = mosix::rt::this_rank();
@@ -159,6 +167,7 @@ int MPI_Sendrecv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, int 
 
 int MPI_Sendrecv_replace(void* buf, int count, MPI_Datatype datatype, int dest, int sendtag,
                          int source, int recvtag, MPI_Comm comm, MPI_Status* status) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Sendrecv_replace";
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
@@ -172,6 +181,7 @@ int MPI_Sendrecv_replace(void* buf, int count, MPI_Datatype datatype, int dest, 
 }
 
 int MPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status* status) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Probe";
     Comm* c = nullptr;
     if (int e = check_comm(comm, call, &c)) return e;
@@ -189,6 +199,7 @@ int MPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status* status) {
 }
 
 int MPI_Iprobe(int source, int tag, MPI_Comm comm, int* flag, MPI_Status* status) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Iprobe";
     Comm* c = nullptr;
     if (int e = check_comm(comm, call, &c)) return e;
@@ -209,6 +220,7 @@ int MPI_Iprobe(int source, int tag, MPI_Comm comm, int* flag, MPI_Status* status
 }
 
 int MPI_Cancel(MPI_Request* request) {
+    MOSIX_LIBRARY_ENTRY();
     if (int e = check_initialized("MPI_Cancel")) return e;
     MOSIX_CHECK(request && request_valid(*request), MPI_COMM_WORLD, MPI_ERR_REQUEST, "MPI_Cancel",
                 "request is not an active request");
@@ -219,6 +231,7 @@ int MPI_Cancel(MPI_Request* request) {
 }
 
 int MPI_Test_cancelled(const MPI_Status* status, int* flag) {
+    MOSIX_LIBRARY_ENTRY();
     MOSIX_CHECK(status && status != MPI_STATUS_IGNORE && flag, MPI_COMM_WORLD, MPI_ERR_ARG,
                 "MPI_Test_cancelled", "status or flag is NULL");
     *flag = status->mosix_cancelled;
@@ -226,6 +239,7 @@ int MPI_Test_cancelled(const MPI_Status* status, int* flag) {
 }
 
 int MPI_Get_count(const MPI_Status* status, MPI_Datatype datatype, int* count) {
+    MOSIX_LIBRARY_ENTRY();
     MOSIX_CHECK(status && status != MPI_STATUS_IGNORE && count, MPI_COMM_WORLD, MPI_ERR_ARG,
                 "MPI_Get_count", "status or count is NULL");
     const Datatype* dt = datatype_get(datatype);
@@ -241,6 +255,7 @@ int MPI_Get_count(const MPI_Status* status, MPI_Datatype datatype, int* count) {
 }
 
 int MPI_Type_size(MPI_Datatype datatype, int* size) {
+    MOSIX_LIBRARY_ENTRY();
     const Datatype* dt = datatype_get(datatype);
     MOSIX_CHECK(dt, MPI_COMM_WORLD, MPI_ERR_TYPE, "MPI_Type_size", "datatype %#x is not valid", datatype);
     MOSIX_CHECK(size, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Type_size", "size is NULL");
@@ -249,6 +264,7 @@ int MPI_Type_size(MPI_Datatype datatype, int* size) {
 }
 
 int MPI_Type_get_extent(MPI_Datatype datatype, MPI_Aint* lb, MPI_Aint* extent) {
+    MOSIX_LIBRARY_ENTRY();
     const Datatype* dt = datatype_get(datatype);
     MOSIX_CHECK(dt, MPI_COMM_WORLD, MPI_ERR_TYPE, "MPI_Type_get_extent", "datatype %#x is not valid",
                 datatype);

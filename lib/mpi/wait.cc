@@ -1,4 +1,5 @@
 // wait.cc — completion of nonblocking requests: the Wait and Test families and Request_free.
+#include "runtime/library_entry.hpp"
 #include <mpi.h>
 
 #include "lib/errors.hpp"
@@ -52,6 +53,7 @@ int retire(MPI_Request* handle, MPI_Status* status, const char* call) {
 extern "C" {
 
 int MPI_Wait(MPI_Request* request, MPI_Status* status) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Wait";
     if (int e = check_initialized(call)) return e;
     MOSIX_CHECK(request, MPI_COMM_WORLD, MPI_ERR_REQUEST, call, "request is NULL");
@@ -66,6 +68,7 @@ int MPI_Wait(MPI_Request* request, MPI_Status* status) {
 }
 
 int MPI_Test(MPI_Request* request, int* flag, MPI_Status* status) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Test";
     if (int e = check_initialized(call)) return e;
     MOSIX_CHECK(request && flag, MPI_COMM_WORLD, MPI_ERR_ARG, call, "request or flag is NULL");
@@ -83,6 +86,7 @@ int MPI_Test(MPI_Request* request, int* flag, MPI_Status* status) {
 }
 
 int MPI_Waitall(int count, MPI_Request requests[], MPI_Status* statuses) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Waitall";
     if (int e = check_request_array(count, requests, call)) return e;
     int failed = 0;
@@ -98,6 +102,7 @@ int MPI_Waitall(int count, MPI_Request requests[], MPI_Status* statuses) {
 }
 
 int MPI_Testall(int count, MPI_Request requests[], int* flag, MPI_Status* statuses) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Testall";
     if (int e = check_request_array(count, requests, call)) return e;
     MOSIX_CHECK(flag, MPI_COMM_WORLD, MPI_ERR_ARG, call, "flag is NULL");
@@ -119,6 +124,7 @@ int MPI_Testall(int count, MPI_Request requests[], int* flag, MPI_Status* status
 }
 
 int MPI_Testany(int count, MPI_Request requests[], int* index, int* flag, MPI_Status* status) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Testany";
     if (int e = check_request_array(count, requests, call)) return e;
     MOSIX_CHECK(index && flag, MPI_COMM_WORLD, MPI_ERR_ARG, call, "index or flag is NULL");
@@ -140,6 +146,7 @@ int MPI_Testany(int count, MPI_Request requests[], int* index, int* flag, MPI_St
 }
 
 int MPI_Waitany(int count, MPI_Request requests[], int* index, MPI_Status* status) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Waitany";
     if (int e = check_request_array(count, requests, call)) return e;
     MOSIX_CHECK(index, MPI_COMM_WORLD, MPI_ERR_ARG, call, "index is NULL");
@@ -164,6 +171,7 @@ int MPI_Waitany(int count, MPI_Request requests[], int* index, MPI_Status* statu
 
 int MPI_Testsome(int incount, MPI_Request requests[], int* outcount, int indices[],
                  MPI_Status* statuses) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Testsome";
     if (int e = check_request_array(incount, requests, call)) return e;
     MOSIX_CHECK(outcount && (indices || incount == 0), MPI_COMM_WORLD, MPI_ERR_ARG, call,
@@ -185,6 +193,7 @@ int MPI_Testsome(int incount, MPI_Request requests[], int* outcount, int indices
 
 int MPI_Waitsome(int incount, MPI_Request requests[], int* outcount, int indices[],
                  MPI_Status* statuses) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Waitsome";
     if (int e = check_request_array(incount, requests, call)) return e;
     MOSIX_CHECK(outcount && (indices || incount == 0), MPI_COMM_WORLD, MPI_ERR_ARG, call,
@@ -202,6 +211,7 @@ int MPI_Waitsome(int incount, MPI_Request requests[], int* outcount, int indices
 }
 
 int MPI_Request_free(MPI_Request* request) {
+    MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Request_free";
     if (int e = check_initialized(call)) return e;
     MOSIX_CHECK(request && request_valid(*request), MPI_COMM_WORLD, MPI_ERR_REQUEST, call,

@@ -1,0 +1,35 @@
+// library_entry.hpp — marks the library's entry points, so the malloc family knows whose memory an
+// allocation is: while a rank's own code runs, malloc serves it from the rank's slot (the memory
+// travels with the rank); inside the library (and in the scheduler, network callbacks and other
+// threads) it serves from the PE's heap. Every public call of the library opens with
+// MOSIX_LIBRARY_ENTRY(); nesting is fine.
+#pragma once
+
+#include "this_rank.hpp"
+
+namespace mosix::rt {
+
+class LibraryEntry {
+public:
+    LibraryEntry() noexcept : rank_(this_rank()) {
+        if (rank_) ++rank_->library_depth;
+    }
+    ~LibraryEntry() {
+        if (rank_) --rank_->library_depth;
+    }
+    LibraryEntry(const LibraryEntry&) = delete;
+    LibraryEntry& operator=(const LibraryEntry&) = delete;
+
+private:
+    Rank* rank_;  // the rank that entered: the same fiber leaves, whatever ran in between
+};
+
+// True while a rank's own code (not the library) is running on this thread of control.
+inline bool in_rank_code() noexcept {
+    Rank* r = this_rank();
+    return r && r->library_depth == 0;
+}
+
+}  // namespace mosix::rt
+
+#define MOSIX_LIBRARY_ENTRY() ::mosix::rt::LibraryEntry mosix_library_entry_
