@@ -28,9 +28,10 @@ namespace mosexec {
 
 namespace {
 
-constexpr std::size_t kLongLine = 64 * 1024;  // a line longer than this goes in pieces
-constexpr long long kStallMs = 100;  // a partial line (a prompt) waits this long for its newline
-constexpr long long kDrainMs = 2000;  // output still open this long after the PE ended is dropped
+constexpr std::size_t kLongLine = 256 * 1024;  // a line longer than this goes in pieces
+constexpr long long kStallMs = 100;            // a partial line (a prompt) waits this long for its newline
+constexpr long long kDrainMs = 2000;           // output still open this long after the PE ended is dropped
+constexpr std::size_t kBatch = 256 * 1024;     // output read before it is sent
 
 // Signals mpirun (or a batch system) may send a PE; the agent passes them on. The first four end
 // the job: a PE that dies of one of those after the agent passed it on did not fail by itself.
@@ -50,9 +51,10 @@ long long pe_index() {
 }
 
 struct Stream {
+    Stream(int f, wire::Kind k) : fd(f), kind(k) {}
     int fd;
     wire::Kind kind;
-    std::string pending;  // bytes after the last newline sent
+    std::string pending;     // bytes after the last newline sent
     long long flush_at = 0;  // when a stalled partial line goes anyway; 0 = nothing pending
 };
 
@@ -77,7 +79,12 @@ public:
         if (s.pending.size() - cut >= kLongLine) cut = s.pending.size();
         send(s.kind, std::string_view(s.pending).substr(0, cut));
         s.pending.erase(0, cut);
-        s.flush_at = s.pending.empty() ? 0 : now_ms() + kStallMs;
+        // The clock starts when a partial line starts, so one that keeps growing (a progress
+        // bar redrawn with '\r') is still shown every kStallMs.
+        if (s.pending.empty())
+            s.flush_at = 0;
+        else if (cut > 0 || !s.flush_at)
+            s.flush_at = now_ms() + kStallMs;
     }
 
     void flush(Stream& s) {
@@ -91,14 +98,27 @@ private:
     pid_t child_;
 };
 
-// Reads what is there; at end of output (EOF, or EIO from a pseudo-terminal whose other side is
-// closed) sends the rest and closes the stream.
+// Reads all there is (the descriptors are non-blocking), up to kBatch, and relays it at once: a
+// program printing many short lines then costs one frame per batch, not one per line. At end of
+// output (EOF, or EIO from a pseudo-terminal whose other side is closed) sends the rest and
+// closes the stream.
 void drain(Relay& relay, Stream& s) {
-    char buf[65536];
-    ssize_t n = read(s.fd, buf, sizeof buf);
-    if (n > 0) {
-        relay.relay(s, buf, static_cast<std::size_t>(n));
-    } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+    static char buf[kBatch];
+    std::size_t got = 0;
+    bool end = false;
+    while (got < sizeof buf) {
+        ssize_t n = read(s.fd, buf + got, sizeof buf - got);
+        if (n > 0) {
+            got += static_cast<std::size_t>(n);
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else {
+            end = n == 0 || errno != EAGAIN;
+            break;
+        }
+    }
+    if (got > 0) relay.relay(s, buf, got);
+    if (end) {
         relay.flush(s);
         close(s.fd);
         s.fd = -1;
@@ -125,6 +145,88 @@ void open_stdout(int* ours, int* theirs) {
     }
     *ours = p[0];
     *theirs = p[1];
+}
+
+// The PE: the program as the agent's child, stdout and stderr to the agent.
+struct Pe {
+    pid_t pid;
+    int out, err;  // the agent's ends
+};
+
+Pe start_pe(char** program, const sigset_t& child_mask, long long pe, const std::string& host) {
+    int out_theirs, err[2];
+    Pe p{};
+    open_stdout(&p.out, &out_theirs);
+    if (pipe2(err, O_CLOEXEC) != 0) {
+        std::perror("mosexec agent: pipe");
+        std::exit(2);
+    }
+    p.err = err[0];
+    pid_t agent = getpid();
+    p.pid = fork();
+    if (p.pid < 0) {
+        std::perror("mosexec agent: fork");
+        std::exit(2);
+    }
+    if (p.pid == 0) {
+        // If the agent is killed outright (mpirun's last resort is SIGKILL), the PE goes with it.
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != agent) _exit(1);
+        sigprocmask(SIG_SETMASK, &child_mask, nullptr);
+        dup2(out_theirs, STDOUT_FILENO);
+        dup2(err[1], STDERR_FILENO);
+        execv(program[0], program);
+        dprintf(STDERR_FILENO, "mosexec: PE %lld on host %s cannot run '%s': %s\n", pe, host.c_str(),
+                program[0], std::strerror(errno));
+        _exit(127);
+    }
+    close(out_theirs);
+    close(err[1]);
+    fcntl(p.out, F_SETFL, O_NONBLOCK);
+    fcntl(p.err, F_SETFL, O_NONBLOCK);
+    return p;
+}
+
+// Relays the PE's output and passes signals on until it has ended and its output is closed (or,
+// if something it started keeps the output open, kDrainMs longer). Returns its wait status.
+int relay_until_end(Relay& relay, const Pe& pe, int sfd, bool* forwarded) {
+    Stream streams[2] = {Stream(pe.out, wire::kStdout), Stream(pe.err, wire::kStderr)};
+    int status = 0;
+    bool ended = false;
+    long long ended_at = 0;
+    for (;;) {
+        long long now = now_ms();
+        bool open = streams[0].fd >= 0 || streams[1].fd >= 0;
+        if (ended && (!open || now >= ended_at + kDrainMs)) break;
+        long long wake = ended ? ended_at + kDrainMs : -1;
+        for (Stream& s : streams)
+            if (s.flush_at) wake = wake < 0 ? s.flush_at : std::min(wake, s.flush_at);
+        pollfd fds[3] = {{sfd, POLLIN, 0}, {streams[0].fd, POLLIN, 0}, {streams[1].fd, POLLIN, 0}};
+        int timeout = wake < 0 ? -1 : static_cast<int>(std::max(0LL, wake - now));
+        if (poll(fds, 3, timeout) < 0) continue;  // EINTR
+
+        signalfd_siginfo si;
+        if ((fds[0].revents & POLLIN) && read(sfd, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
+            int sig = static_cast<int>(si.ssi_signo);
+            if (sig != SIGCHLD) {
+                kill(pe.pid, sig);
+                *forwarded |= sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT;
+            } else if (!ended && waitpid(pe.pid, &status, WNOHANG) == pe.pid) {
+                ended = true;
+                ended_at = now_ms();
+            }
+        }
+        for (int i = 0; i < 2; ++i)
+            if (streams[i].fd >= 0 && fds[i + 1].revents) drain(relay, streams[i]);
+        now = now_ms();
+        for (Stream& s : streams)
+            if (s.flush_at && s.flush_at <= now) relay.flush(s);
+    }
+    for (Stream& s : streams) {
+        relay.flush(s);
+        if (s.fd >= 0) close(s.fd);
+    }
+    return status;
 }
 
 }  // namespace
@@ -160,76 +262,16 @@ int run_agent(int argc, char** argv) {
     for (int s : kForwarded) sigaddset(&wanted, s);
     sigprocmask(SIG_BLOCK, &wanted, &old);
     int sfd = signalfd(-1, &wanted, SFD_CLOEXEC);
-    int out_ours, out_theirs, err[2];
-    open_stdout(&out_ours, &out_theirs);
-    if (sfd < 0 || pipe2(err, O_CLOEXEC) != 0) {
-        std::perror("mosexec agent");
+    if (sfd < 0) {
+        std::perror("mosexec agent: signalfd");
         return 2;
     }
-
-    pid_t agent = getpid();
-    pid_t child = fork();
-    if (child < 0) {
-        std::perror("mosexec agent: fork");
-        return 2;
-    }
-    if (child == 0) {
-        // If the agent is killed outright (mpirun's last resort is SIGKILL), the PE goes with it.
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != agent) _exit(1);
-        sigprocmask(SIG_SETMASK, &old, nullptr);
-        dup2(out_theirs, STDOUT_FILENO);
-        dup2(err[1], STDERR_FILENO);
-        execv(program[0], program);
-        dprintf(STDERR_FILENO, "mosexec: PE %lld on host %s cannot run '%s': %s\n", pe, host.c_str(), program[0],
-                std::strerror(errno));
-        _exit(127);
-    }
-    close(out_theirs);
-    close(err[1]);
-
-    Relay relay(sock, child);
-    relay.send(wire::kHello, cookie + " " + std::to_string(pe) + " " + std::to_string(child) + " " + host);
-    Stream streams[2] = {{out_ours, wire::kStdout}, {err[0], wire::kStderr}};
-    int status = 0;
-    bool ended = false, forwarded = false;
-    long long ended_at = 0;
-    for (;;) {
-        long long now = now_ms();
-        bool open = streams[0].fd >= 0 || streams[1].fd >= 0;
-        if (ended && (!open || now >= ended_at + kDrainMs)) break;
-        long long wake = ended ? ended_at + kDrainMs : -1;
-        for (Stream& s : streams)
-            if (s.flush_at) wake = wake < 0 ? s.flush_at : std::min(wake, s.flush_at);
-        pollfd fds[3] = {{sfd, POLLIN, 0}, {streams[0].fd, POLLIN, 0}, {streams[1].fd, POLLIN, 0}};
-        int timeout = wake < 0 ? -1 : static_cast<int>(std::max(0LL, wake - now));
-        if (poll(fds, 3, timeout) < 0 && errno != EINTR) break;
-
-        signalfd_siginfo si;
-        while ((fds[0].revents & POLLIN) && read(sfd, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
-            if (si.ssi_signo == SIGCHLD) {
-                if (!ended && waitpid(child, &status, WNOHANG) == child) {
-                    ended = true;
-                    ended_at = now_ms();
-                }
-                break;
-            }
-            kill(child, static_cast<int>(si.ssi_signo));
-            if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT || si.ssi_signo == SIGHUP ||
-                si.ssi_signo == SIGQUIT)
-                forwarded = true;
-            break;
-        }
-        for (int i = 0; i < 2; ++i)
-            if (streams[i].fd >= 0 && fds[i + 1].revents) drain(relay, streams[i]);
-        now = now_ms();
-        for (Stream& s : streams)
-            if (s.flush_at && s.flush_at <= now) relay.flush(s);
-    }
-    for (Stream& s : streams) {
-        relay.flush(s);
-        if (s.fd >= 0) close(s.fd);
-    }
+    Pe child = start_pe(program, old, pe, host);
+    Relay relay(sock, child.pid);
+    relay.send(wire::kHello,
+               cookie + " " + std::to_string(pe) + " " + std::to_string(child.pid) + " " + host);
+    bool forwarded = false;
+    int status = relay_until_end(relay, child, sfd, &forwarded);
     relay.send(wire::kExit, std::to_string(status) + (forwarded ? " 1" : " 0"));
     close(sock);
     return exit_code_of(status);

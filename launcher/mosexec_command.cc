@@ -56,7 +56,8 @@ std::string find_program(const std::string& name) {
     std::string not_executable;
     if (auto found = search_path(name, &not_executable)) return *found;
     if (!not_executable.empty())
-        usage_error("program '%s' (found as %s) is not an executable file", name.c_str(), not_executable.c_str());
+        usage_error("program '%s' (found as %s) is not an executable file", name.c_str(),
+                    not_executable.c_str());
     usage_error("program '%s' not found in PATH", name.c_str());
 }
 
@@ -79,8 +80,8 @@ std::string self_path() {
 std::string find_mpirun(long long pes) {
     for (const char* name : {"mpirun.openmpi", "mpirun"})
         if (auto found = search_path(name, nullptr)) return *found;
-    usage_error("cannot find Open MPI's mpirun in PATH, which starts the %lld PEs (Debian package openmpi-bin)",
-                pes);
+    usage_error(
+        "cannot find Open MPI's mpirun in PATH, which starts the %lld PEs (Debian package openmpi-bin)", pes);
 }
 
 std::string effective(const char* name, const char* fallback) {
@@ -105,10 +106,14 @@ Launch plan_launch(const Options& o) {
     if (o.hostfile) hosts = read_hostfile(*o.hostfile);
 
     Launch l;
-    if (o.pes) l.pes = *o.pes;
-    else if (!hosts.empty()) l.pes = total_slots(hosts);
-    else if (auto slurm = slurm_pes()) l.pes = *slurm;
-    else l.pes = local_cores();
+    if (o.pes)
+        l.pes = *o.pes;
+    else if (!hosts.empty())
+        l.pes = total_slots(hosts);
+    else if (auto slurm = slurm_pes())
+        l.pes = *slurm;
+    else
+        l.pes = local_cores();
     l.pes = std::min(l.pes, o.nranks);
     // One PE here needs no launcher: the runtime runs all ranks in this process (and starts fast).
     // --tag-output goes through the agent even then, since the agent is what tags lines.

@@ -21,8 +21,8 @@ struct Launch {
     long long pes = 1;
     bool via_mpirun = false;
     std::vector<std::pair<std::string, std::string>> env;  // what mosexec sets for the job
-    std::string path;                                       // the file to execute
-    std::vector<std::string> argv;                          // its argv
+    std::string path;                                      // the file to execute
+    std::vector<std::string> argv;                         // its argv
 };
 
 // Works out PEs and hosts, finds the program (and mpirun), and builds the command. Errors in what

@@ -14,7 +14,7 @@ namespace mosexec {
 int run_direct(const Launch& launch) {
     sigset_t old;
     sigset_t wanted = take_signals(&old);
-    pid_t pid = spawn(launch.path, launch.argv, old, -1);
+    pid_t pid = spawn(launch.path, launch.argv, old, -1, 0);
 
     int status = 0;
     for (;;) {

@@ -41,7 +41,8 @@ std::vector<Host> parse_host_list(const std::string& list) {
     std::size_t start = 0;
     do {
         std::size_t comma = list.find(',', start);
-        std::string entry = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        std::string entry =
+            list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
         start = comma == std::string::npos ? list.size() + 1 : comma + 1;
         Host h;
         std::size_t colon = entry.find(':');
@@ -76,7 +77,8 @@ std::vector<Host> read_hostfile(const std::string& path) {
         while (words >> word) {
             std::size_t eq = word.find('=');
             if (eq == std::string::npos || eq == 0)
-                usage_error("--hostfile %s line %d: '%s' is not key=value", path.c_str(), number, word.c_str());
+                usage_error("--hostfile %s line %d: '%s' is not key=value", path.c_str(), number,
+                            word.c_str());
             std::string key = word.substr(0, eq);
             if (key != "slots" && key != "max_slots" && key != "max-slots") continue;
             auto v = parse_slots(word.substr(eq + 1));
@@ -107,7 +109,8 @@ long long local_cores() {
             // bound to (taskset, a batch system), since every PE inherits that binding.
             hwloc_bitmap_t cpus = hwloc_bitmap_dup(hwloc_topology_get_allowed_cpuset(topo));
             hwloc_bitmap_t bound = hwloc_bitmap_alloc();
-            if (hwloc_get_cpubind(topo, bound, HWLOC_CPUBIND_PROCESS) == 0 && hwloc_bitmap_intersects(cpus, bound))
+            if (hwloc_get_cpubind(topo, bound, HWLOC_CPUBIND_PROCESS) == 0 &&
+                hwloc_bitmap_intersects(cpus, bound))
                 hwloc_bitmap_and(cpus, cpus, bound);
             for (hwloc_obj_t core = nullptr; (core = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_CORE, core));)
                 if (hwloc_bitmap_intersects(core->cpuset, cpus)) ++count;
@@ -141,8 +144,10 @@ std::optional<long long> slurm_pes() {
                 p = end + 1;
             }
             total += cpus * times;
-            if (*p == ',') ++p;
-            else if (*p) return std::nullopt;
+            if (*p == ',')
+                ++p;
+            else if (*p)
+                return std::nullopt;
         }
         if (total > 0) return total;
     }

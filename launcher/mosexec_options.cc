@@ -46,8 +46,9 @@ Options:
 Options end at the program name: everything after it is passed to the program untouched
 (use -- before a program whose name starts with '-').
 
-One PE on this machine runs the program directly; more PEs, or any host list, start through Open
-MPI's mpirun, which must be in PATH. The program must be at the same path on every host.
+One PE on this machine runs the program directly; more PEs, a host list or --tag-output start
+through Open MPI's mpirun, which must be in PATH. The program must be at the same path on every
+host, and so must mosexec, which runs beside each PE.
 
 Exit status: the program's (the first failing PE's); 128+S if a PE was killed by signal S or
 mosexec was stopped by signal S; 2 if mosexec could not start the job.
@@ -113,16 +114,36 @@ Options parse_options(int argc, char** argv) {
     optind = 1;
     for (int c; (c = getopt_long(argc, argv, "+:n:h", kLong, nullptr)) != -1;) {
         switch (c) {
-            case 'n': np = optarg; break;
-            case kPes: pes = optarg; break;
-            case kHost: o.host_list = optarg; break;
-            case kHostfile: o.hostfile = optarg; break;
-            case kTagOutput: o.tag_output = true; break;
-            case kMpirunArg: o.mpirun_args.emplace_back(optarg); break;
-            case kStackSize: stack = optarg; break;
-            case kDryRun: o.dry_run = true; break;
-            case 'h': help = true; break;
-            case kVersion: version = true; break;
+            case 'n':
+                np = optarg;
+                break;
+            case kPes:
+                pes = optarg;
+                break;
+            case kHost:
+                o.host_list = optarg;
+                break;
+            case kHostfile:
+                o.hostfile = optarg;
+                break;
+            case kTagOutput:
+                o.tag_output = true;
+                break;
+            case kMpirunArg:
+                o.mpirun_args.emplace_back(optarg);
+                break;
+            case kStackSize:
+                stack = optarg;
+                break;
+            case kDryRun:
+                o.dry_run = true;
+                break;
+            case 'h':
+                help = true;
+                break;
+            case kVersion:
+                version = true;
+                break;
             case ':': {
                 std::string name = argv[optind - 1];
                 usage_error("option %s needs a value", name.substr(0, name.find('=')).c_str());
@@ -149,14 +170,16 @@ Options parse_options(int argc, char** argv) {
     o.nranks = *n;
     if (pes) {
         auto p = parse_count(*pes);
-        if (!p || *p < 1) usage_error("--pes needs a number of PEs from 1 to %lld, got '%s'", o.nranks, pes->c_str());
+        if (!p || *p < 1)
+            usage_error("--pes needs a number of PEs from 1 to %lld, got '%s'", o.nranks, pes->c_str());
         if (*p > o.nranks) usage_error("--pes %lld is more than the %lld ranks", *p, o.nranks);
         o.pes = *p;
     }
     if (stack) {
         o.stack_size = parse_size(*stack);
         if (!o.stack_size || *o.stack_size < kMinStack)
-            usage_error("--stack-size needs a size like 512K, 8M or 1G, at least 64K, got '%s'", stack->c_str());
+            usage_error("--stack-size needs a size like 512K, 8M or 1G, at least 64K, got '%s'",
+                        stack->c_str());
     }
     if (o.host_list && o.hostfile) usage_error("--host and --hostfile cannot be used together");
     if (optind >= argc) usage_error("no program given");

@@ -2,6 +2,7 @@
 #include "mosexec_spawn.hpp"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,7 +30,7 @@ sigset_t take_signals(sigset_t* old) {
 }
 
 pid_t spawn(const std::string& path, const std::vector<std::string>& args, const sigset_t& child_mask,
-            int stderr_fd) {
+            int stderr_fd, int parent_death_signal) {
     // The child reports a failed exec through this close-on-exec pipe; success closes it empty.
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) usage_error("cannot create a pipe: %s", std::strerror(errno));
@@ -37,9 +38,14 @@ pid_t spawn(const std::string& path, const std::vector<std::string>& args, const
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
 
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) usage_error("cannot fork: %s", std::strerror(errno));
     if (pid == 0) {
+        if (parent_death_signal) {
+            prctl(PR_SET_PDEATHSIG, parent_death_signal);
+            if (getppid() != parent) _exit(1);  // mosexec died before prctl took effect
+        }
         sigprocmask(SIG_SETMASK, &child_mask, nullptr);
         std::signal(SIGPIPE, SIG_DFL);  // mosexec ignores it for itself only
         if (stderr_fd >= 0) dup2(stderr_fd, STDERR_FILENO);

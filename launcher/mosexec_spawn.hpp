@@ -14,9 +14,10 @@ namespace mosexec {
 // parent's choice stands, and the command inherits it). *old gets the mask to restore in children.
 sigset_t take_signals(sigset_t* old);
 
-// Starts `path` with `argv`, the signal mask `child_mask` and, if stderr_fd >= 0, that descriptor
-// as its stderr. A failed exec is a usage error (exit 2) here, not a status from the child.
+// Starts `path` with `argv`, the signal mask `child_mask`, if stderr_fd >= 0 that descriptor as its
+// stderr, and if parent_death_signal != 0 that signal to come should mosexec die first. A failed
+// exec is a usage error (exit 2) here, not a status from the child.
 pid_t spawn(const std::string& path, const std::vector<std::string>& argv, const sigset_t& child_mask,
-            int stderr_fd);
+            int stderr_fd, int parent_death_signal);
 
 }  // namespace mosexec

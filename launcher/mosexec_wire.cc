@@ -6,6 +6,7 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -168,6 +169,9 @@ int connect_to_launcher(const std::string& info, std::string* cookie, std::strin
         return -1;
     }
     fcntl(winner, F_SETFL, fcntl(winner, F_GETFL) & ~O_NONBLOCK);
+    // Each frame is already a batch; waiting for more (Nagle) would only delay a lone line.
+    int one = 1;
+    setsockopt(winner, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     return winner;
 }
 

@@ -22,14 +22,18 @@ namespace {
 
 void send_done(void* ctx, bool ok) {
     auto* req = static_cast<Request*>(ctx);
-    if (!ok) rt::fail_job(1, "a message to rank %d could not be delivered (its PE is gone?)", req->wire.dst_world);
+    if (!ok)
+        rt::fail_job(1, "a message to rank %d could not be delivered: its PE %d is gone", req->wire.dst_world,
+                     rt::pe_of(req->wire.dst_world));
     request_complete(req);
 }
 
 void fetch_done(void* ctx, bool ok) {
     auto* recv = static_cast<Request*>(ctx);
-    if (!ok) rt::fail_job(1, "the bytes of a message from rank %d could not be fetched (its PE is gone?)",
-                          recv->status_source);
+    if (!ok)
+        rt::fail_job(1, "the bytes of a message from rank %d of its communicator could not be fetched: "
+                        "the sender's PE is gone",
+                     recv->status_source);
     if (recv->scratch) {  // truncated: keep what fits
         if (recv->bytes) std::memcpy(recv->buf, recv->scratch, recv->bytes);
         rt::rank_free(recv->scratch);

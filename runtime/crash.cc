@@ -46,7 +46,7 @@ void on_fatal_signal(int sig, siginfo_t* info, void*) {
         else
             std::snprintf(line, sizeof line, "mosix: rank %d crashed: %s\n", r->id, strsignal(sig));
     } else {
-        std::snprintf(line, sizeof line, "mosix: PE %d crashed in the runtime: %s\n",
+        std::snprintf(line, sizeof line, "mosix: PE %d (pid %d) crashed in the runtime: %s\n", this_pe(),
                       static_cast<int>(getpid()), strsignal(sig));
     }
     write_line(line);

@@ -269,6 +269,10 @@ extern "C" int mosix_runtime_main(int argc, char** argv, int (*user_main)(int, c
     net::PeIdentity id;
     if (net::launched_by_pmix()) {
         if (std::string why = net::bootstrap_init(&id); !why.empty()) fail_job(1, "%s", why.c_str());
+        if (const char* pes = std::getenv("MOSIX_PES"); pes && std::atoi(pes) != id.npes)
+            fail_job(1, "the launcher started %d PEs but mosexec asked for %s (MOSIX_PES): do not pass -np "
+                        "to mpirun, use mosexec --pes",
+                     id.npes, pes);
         bind_to_core(id.local_pe);
     } else if (const char* pes = std::getenv("MOSIX_PES"); pes && std::atoi(pes) > 1) {
         fail_job(1, "MOSIX_PES=%s asks for several PEs, but this process was not started by a PMIx "

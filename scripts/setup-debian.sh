@@ -10,7 +10,8 @@ packages=(
     libhwloc-dev hwloc                   # topology
     libboost-context-dev                 # rank fibers
     libgtest-dev libgmock-dev            # tests
-    libcli11-dev                         # mosexec's command line
+    iproute2 util-linux                  # tests: hosts as network namespaces (ip netns, unshare)
+    procps time                          # tests: finding a job's processes (ps, pgrep); peak RSS
     clang-format clang-tidy tmux
 )
 
