@@ -9,6 +9,7 @@
 #include "net/bootstrap.hpp"
 #include "net/transport.hpp"
 #include "placement.hpp"
+#include "rank_heap.hpp"
 #include "runtime_internal.hpp"
 #include "scheduler.hpp"
 
@@ -171,6 +172,17 @@ void report_deadlock_and_exit() {
 
 namespace {
 
+// stdio allocates a stream's buffer at its first use; if a rank's printf came first, the buffer
+// shared by every rank would live in that rank's slot (and leave with it). Give them PE memory.
+void keep_stdio_buffers_off_rank_heaps() {
+    static char out_buffer[BUFSIZ], in_buffer[BUFSIZ];
+    static bool done = false;
+    if (done) return;
+    done = true;
+    std::setvbuf(stdout, out_buffer, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, sizeof out_buffer);
+    std::setvbuf(stdin, in_buffer, _IOFBF, sizeof in_buffer);
+}
+
 // Gives a finished job's memory back: the library's per-rank state, the ranks and their slots,
 // so the next job in this process (tests run many) starts clean.
 void release_ranks(PeState& p) {
@@ -179,6 +191,13 @@ void release_ranks(PeState& p) {
         if (r.lib && p.release_lib) p.release_lib(&r);
     }
     p.ranks.reset();
+}
+
+// The slots (and the rank heaps in them) stay until the next job in this process replaces them:
+// after the last job, the program's static destructors may still free what ranks allocated.
+void release_slots(PeState& p) {
+    if (p.slots.slot_size() == 0) return;
+    rank_heaps_detach();
     munmap(reinterpret_cast<void*>(SlotRegion::kRegionBase),
            p.slots.slot_size() * static_cast<std::size_t>(p.config.nranks));
 }
@@ -204,6 +223,7 @@ void check_same_layout_everywhere(const PeState& p, const net::PeIdentity& id) {
 int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** argv,
            std::function<int(int, char**)> body) {
     PeState& p = the_pe;
+    release_slots(p);
     p.config = config;
     p.exit_status = 0;
     p.pe = id.pe;
@@ -211,6 +231,11 @@ int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** 
     if (std::string why = p.slots.reserve(p.config.nranks, p.config.stack_size); !why.empty())
         fail_job(1, "%s", why.c_str());
     install_crash_handlers(&p.slots);
+    mark_pe_thread();
+    if (config.rank_heaps) {
+        keep_stdio_buffers_off_rank_heaps();
+        rank_heaps_attach(&p.slots, config.nranks);
+    }
     p.argc = argc;
     p.argv = argv;
     p.body = std::move(body);

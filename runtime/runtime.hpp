@@ -21,6 +21,9 @@ namespace mosix::rt {
 struct JobConfig {
     int nranks = 1;
     std::size_t stack_size = 8ULL << 20;
+    // Serve each rank's own allocations from its slot (so they can travel with it). Tests that
+    // keep what a rank allocated after the job (GoogleTest's failure records) turn it off.
+    bool rank_heaps = true;
 };
 
 const JobConfig& job_config() noexcept;

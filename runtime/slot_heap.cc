@@ -64,7 +64,9 @@ constexpr bool tag_ok(u64 w) { return (w >> 48) == kTagMagic; }
 constexpr u64 kind_of(u64 w) { return w & 0xff; }
 constexpr std::size_t size_of_run_tag(u64 w) { return w & 0x0000fffffffff000ULL; }
 constexpr unsigned class_of_tag(u64 w) { return static_cast<unsigned>((w >> 8) & 0xff); }
-constexpr std::size_t offset_of_tag(u64 w) { return static_cast<std::size_t>((w >> 16) & 0xffffffffULL) << 4; }
+constexpr std::size_t offset_of_tag(u64 w) {
+    return static_cast<std::size_t>((w >> 16) & 0xffffffffULL) << 4;
+}
 constexpr u64 small_tag(u64 kind, unsigned cls, std::size_t offset) {
     return make_tag(kind, static_cast<u64>(cls) << 8 | static_cast<u64>(offset >> 4) << 16);
 }
@@ -89,7 +91,7 @@ constexpr std::size_t round_down(std::size_t n, std::size_t to) { return n / to 
 // sizes keep the extent small.
 constexpr unsigned kGranuleClasses = 64;
 constexpr unsigned kNumClasses = 96;
-constexpr std::size_t kSpanHeader = 72;          // sizeof(Run), below
+constexpr std::size_t kSpanHeader = 72;               // sizeof(Run), below
 constexpr std::size_t kFirstBlock = kSpanHeader + 8;  // first user pointer, 16-aligned
 
 struct ClassInfo {
@@ -123,7 +125,8 @@ constexpr std::array<ClassInfo, kNumClasses> kClasses = [] {
                 break;
             }
         }
-        t[c] = {static_cast<u32>(stride), static_cast<u32>(best), static_cast<u32>((best - kSpanHeader) / stride)};
+        t[c] = {static_cast<u32>(stride), static_cast<u32>(best),
+                static_cast<u32>((best - kSpanHeader) / stride)};
     }
     return t;
 }();
@@ -133,7 +136,7 @@ static_assert(stride_of_class(kNumClasses - 1) - 8 == SlotHeap::kMaxSmall);
 // n <= kMaxSmall.
 inline unsigned class_of(std::size_t n) {
     if (n <= 16 * kGranuleClasses - 8) return static_cast<unsigned>((n + 23) >> 4) - 1;
-    std::size_t s = n + 8;  // stride needed, > 1024
+    std::size_t s = n + 8;                                            // stride needed, > 1024
     unsigned k = 63 - static_cast<unsigned>(__builtin_clzll(s - 1));  // 2^k < s <= 2^(k+1)
     std::size_t quarter = std::size_t{1} << (k - 2);
     unsigned j = static_cast<unsigned>((s - (std::size_t{1} << k) + quarter - 1) >> (k - 2));  // 1..4
@@ -149,13 +152,13 @@ struct Run {
     u64 tag;        // size | kind (the tag before a large allocation's user pointer)
     uptr next;      // free run: bin list; span: its class's list of spans with room
     uptr prev;
-    u64 aux;        // free run: upper bound of its resident bytes; span: free-list head (0: none)
-    uptr bump;      // span: next never-used block
-    uptr end;       // span: bump limit
-    u32 cls;        // span: size class
-    u32 used;       // span: blocks handed out and not freed
-    u32 in_list;    // span: linked in its class list (iff used < capacity)
-    u32 capacity;   // span: blocks it holds
+    u64 aux;       // free run: upper bound of its resident bytes; span: free-list head (0: none)
+    uptr bump;     // span: next never-used block
+    uptr end;      // span: bump limit
+    u32 cls;       // span: size class
+    u32 used;      // span: blocks handed out and not freed
+    u32 in_list;   // span: linked in its class list (iff used < capacity)
+    u32 capacity;  // span: blocks it holds
 };
 static_assert(sizeof(Run) == kSpanHeader);
 static_assert(std::is_trivially_copyable_v<Run> && std::is_standard_layout_v<Run>);
@@ -187,7 +190,8 @@ struct HeapHeader {
     uptr top;                      // end of the runs; the wilderness starts here
     uptr max_top;                  // everything at and above is zero: extent() == max_top - base
     u64 last_run_size;             // size of the run ending at top (0 if none)
-    u64 in_use;                    // usable bytes of live allocations
+    u64 in_use;                    // usable bytes of live allocations (and of remote-freed ones)
+    uptr remote_head;              // blocks freed by other threads, linked through their first word
     uptr class_head[kNumClasses];  // per class: spans with a free block
     uptr bin_head[kNumBins];       // per bin: free runs
     u64 bin_map[kBinWords];        // bit b set iff bin_head[b] != 0
@@ -197,7 +201,7 @@ static_assert(std::is_trivially_copyable_v<HeapHeader> && std::is_standard_layou
 
 inline HeapHeader* hdr(void* base) { return static_cast<HeapHeader*>(base); }
 
-// Fields read without the lock are written with relaxed atomic stores (plain moves on x86-64).
+// Fields other threads read (extent, bytes in use) are stored atomically (plain moves on x86-64).
 inline u64 relaxed(const u64& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); }
 inline void set_relaxed(u64& v, u64 x) { __atomic_store_n(&v, x, __ATOMIC_RELAXED); }
 
@@ -211,7 +215,8 @@ std::size_t system_page() {
     char buf[160];
     int n = std::snprintf(buf, sizeof buf, "mosix: slot heap: %s (pointer %p)\n", what, p);
     if (n > 0) {
-        ssize_t ignored = write(2, buf, static_cast<std::size_t>(std::min(n, static_cast<int>(sizeof buf) - 1)));
+        ssize_t ignored =
+            write(2, buf, static_cast<std::size_t>(std::min(n, static_cast<int>(sizeof buf) - 1)));
         (void)ignored;
     }
     std::abort();
@@ -227,7 +232,7 @@ uptr release_pages(uptr lo, uptr hi) {
     return a;
 }
 
-// ---- the allocator proper (callers hold the lock) ----------------------------------------------
+// ---- the allocator proper (run by the owner thread; free_remote under the lock) ---------------
 class Heap {
 public:
     explicit Heap(HeapHeader& h) : h_(h) {}
@@ -255,6 +260,7 @@ public:
     void* alloc_aligned(std::size_t align, std::size_t n) {
         if (align == 0 || (align & (align - 1)) != 0) return nullptr;
         if (align <= SlotHeap::kAlignment) return alloc(n);
+        n = std::max<std::size_t>(n, 1);  // p must point into its run even for n == 0
         std::size_t range = h_.limit - h_.base;
         if (n > range || align > range) return nullptr;
         if (n + align <= SlotHeap::kMaxSmall) {
@@ -359,12 +365,38 @@ public:
         return q;
     }
 
+    // From a thread other than the owner, under the lock: queue p for the owner to free.
+    void free_remote(uptr p) {
+        live_tag(p, "free(): invalid pointer");
+        store_word(p, h_.remote_head);  // every allocation has >= 8 usable bytes
+        __atomic_store_n(&h_.remote_head, p, __ATOMIC_RELAXED);
+    }
+
+    // Owner: frees what other threads queued. Only the detaching takes the lock.
+    void drain(const SlotHeap& heap) {
+        uptr list;
+        {
+            SlotHeap::Lock lock(heap);
+            list = h_.remote_head;
+            __atomic_store_n(&h_.remote_head, uptr{0}, __ATOMIC_RELAXED);
+        }
+        while (list) {
+            uptr next = load_word(list);
+            free(list);
+            list = next;
+        }
+    }
+    bool remote_pending() const { return __atomic_load_n(&h_.remote_head, __ATOMIC_RELAXED) != 0; }
+
     const char* check() const;
 
 private:
-    // The tag of a live allocation at p, or a fatal error naming `what`.
+    // The tag of a live allocation at p, or a fatal error naming `what`. Safe from other threads
+    // (usable_size, deallocate_remote): the tags of a live block do not change, and top, which the
+    // owner moves, never drops below a live block.
     u64 live_tag(uptr p, const char* what) const {
-        if ((p & 15) != 0 || p < h_.runs_start + 16 || p >= h_.top) fatal(what, reinterpret_cast<void*>(p));
+        uptr top = __atomic_load_n(&h_.top, __ATOMIC_RELAXED);
+        if ((p & 15) != 0 || p < h_.runs_start + 16 || p >= top) fatal(what, reinterpret_cast<void*>(p));
         u64 w = load_word(p - 8);
         if (!tag_ok(w)) fatal(what, reinterpret_cast<void*>(p));
         u64 k = kind_of(w);
@@ -482,7 +514,7 @@ private:
         uptr end = start + size;
         if (end == h_.top) {
             if (want > h_.limit - start || !ensure_mapped(start + want)) return false;
-            h_.top = start + want;
+            set_top(start + want);
             if (h_.top > h_.max_top) set_relaxed(h_.max_top, h_.top);
             h_.last_run_size = want;
             r->tag = make_tag(kLarge, want);
@@ -510,6 +542,10 @@ private:
     }
 
     // -- runs --
+
+    // top is read by other threads (live_tag), so it is stored atomically; the owner, its only
+    // writer, reads it plainly.
+    void set_top(uptr top) { __atomic_store_n(&h_.top, top, __ATOMIC_RELAXED); }
 
     // Records that the run ending at `end` (and so below the run starting there) is `size` bytes.
     void set_below(uptr end, std::size_t size) {
@@ -558,7 +594,7 @@ private:
         Run* r = run_at(start);
         r->prev_size = h_.last_run_size;
         r->tag = make_tag(kind, bytes);
-        h_.top = start + bytes;
+        set_top(start + bytes);
         h_.last_run_size = bytes;
         if (h_.top > h_.max_top) set_relaxed(h_.max_top, h_.top);
         return r;
@@ -590,7 +626,7 @@ private:
         }
         Run* m = run_at(start);
         if (start + size == h_.top) {
-            h_.top = start;
+            set_top(start);
             h_.last_run_size = start > h_.runs_start ? m->prev_size : 0;
             if (h_.max_top - h_.top >= kReleaseThreshold) {
                 uptr released = release_pages(h_.top, h_.max_top);
@@ -648,7 +684,8 @@ private:
 
 const char* Heap::check() const {
     const HeapHeader& h = h_;
-    if (!(h.runs_start <= h.top && h.top <= h.max_top && h.max_top <= h.mapped_end && h.mapped_end <= h.limit))
+    if (!(h.runs_start <= h.top && h.top <= h.max_top && h.max_top <= h.mapped_end &&
+          h.mapped_end <= h.limit))
         return "header bounds out of order";
     std::size_t free_runs = 0, spans_in_lists = 0;
     u64 in_use = 0, prev_size = 0;
@@ -668,16 +705,19 @@ const char* Heap::check() const {
         } else if (k == kSpan) {
             if (r->cls >= kNumClasses) return "span class out of range";
             const ClassInfo& ci = kClasses[r->cls];
-            if (size != ci.span_bytes || r->capacity != ci.capacity) return "span size disagrees with its class";
+            if (size != ci.span_bytes || r->capacity != ci.capacity)
+                return "span size disagrees with its class";
             if (r->used > r->capacity) return "span used count above capacity";
-            if (r->bump < a + kFirstBlock || r->bump > r->end || (r->bump - a - kFirstBlock) % ci.stride != 0 ||
+            if (r->bump < a + kFirstBlock || r->bump > r->end ||
+                (r->bump - a - kFirstBlock) % ci.stride != 0 ||
                 r->end != a + kFirstBlock + std::size_t{ci.capacity} * ci.stride)
                 return "span bump pointer out of range";
             std::size_t nfree = 0;
             for (uptr p = r->aux; p; p = load_word(p)) {
                 if (p < a + kFirstBlock || p >= r->bump || (p - a - kFirstBlock) % ci.stride != 0)
                     return "span free list points outside the span's blocks";
-                if (load_word(p - 8) != small_tag(kSmallFree, r->cls, p - a)) return "free block's tag damaged";
+                if (load_word(p - 8) != small_tag(kSmallFree, r->cls, p - a))
+                    return "free block's tag damaged";
                 if (++nfree > r->capacity) return "span free list loops";
             }
             if (nfree + r->used + (r->end - r->bump) / ci.stride != r->capacity)
@@ -700,7 +740,8 @@ const char* Heap::check() const {
         if (((h.bin_map[b / 64] >> (b % 64)) & 1) != (h.bin_head[b] != 0)) return "bin bitmap wrong";
         uptr prev = 0;
         for (uptr a = h.bin_head[b]; a; prev = a, a = run_at(a)->next) {
-            if (a < h.runs_start || a >= h.top || kind_of(run_at(a)->tag) != kFreeRun) return "bin holds a non-free run";
+            if (a < h.runs_start || a >= h.top || kind_of(run_at(a)->tag) != kFreeRun)
+                return "bin holds a non-free run";
             if (bin_of(size_of_run_tag(run_at(a)->tag) / kPage) != b) return "free run in the wrong bin";
             if (run_at(a)->prev != prev) return "bin list back link wrong";
             if (++binned > free_runs) return "bin lists hold more runs than are free";
@@ -751,7 +792,8 @@ SlotHeap SlotHeap::create(void* base, void* limit) noexcept {
     std::size_t page = std::max(system_page(), kPage);
     if (b == 0 || b % page != 0 || l % page != 0 || l <= b || l - b < kMinRange) return {};
     // A fresh PROT_NONE mapping: no stale pages, so everything above max_top reads as zero.
-    if (mmap(base, l - b, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
+    if (mmap(base, l - b, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) ==
+        MAP_FAILED)
         return {};
     std::size_t first = std::min<std::size_t>(kGrowStep, l - b);
     if (mprotect(base, first, PROT_READ | PROT_WRITE) != 0) return {};
@@ -783,40 +825,60 @@ SlotHeap SlotHeap::adopt(void* base, void* limit) noexcept {
     h->limit = l;
     h->mapped_end = mapped;
     h->lock = 0;  // a copy taken while some thread held it must not stay locked
+    // (a non-empty remote list travels too: its blocks are in the range, and the owner frees them
+    // at its next allocation)
     return SlotHeap(base);
 }
 
+// The owner's methods take no lock: blocks freed by other threads reach the heap only through
+// the remote list, which the allocating methods empty first (one load when it is empty).
+
 void* SlotHeap::allocate(std::size_t n) noexcept {
     if (!h_) return nullptr;
-    Lock lock(*this);
-    return Heap(*hdr(h_)).alloc(n);
+    Heap heap(*hdr(h_));
+    if (heap.remote_pending()) heap.drain(*this);
+    return heap.alloc(n);
 }
 
 void* SlotHeap::allocate_zeroed(std::size_t n) noexcept {
     if (!h_) return nullptr;
-    Lock lock(*this);
-    return Heap(*hdr(h_)).alloc_zeroed(n);
+    Heap heap(*hdr(h_));
+    if (heap.remote_pending()) heap.drain(*this);
+    return heap.alloc_zeroed(n);
 }
 
 void* SlotHeap::allocate_aligned(std::size_t alignment, std::size_t n) noexcept {
     if (!h_) return nullptr;
-    Lock lock(*this);
-    return Heap(*hdr(h_)).alloc_aligned(alignment, n);
+    Heap heap(*hdr(h_));
+    if (heap.remote_pending()) heap.drain(*this);
+    return heap.alloc_aligned(alignment, n);
 }
 
 void SlotHeap::deallocate(void* p) noexcept {
     if (!p) return;
     if (!h_) fatal("free(): pointer given to an invalid heap", p);
-    Lock lock(*this);
     Heap(*hdr(h_)).free(addr(p));
 }
 
 void* SlotHeap::reallocate(void* p, std::size_t n) noexcept {
     if (!h_) return nullptr;
-    Lock lock(*this);
     Heap heap(*hdr(h_));
+    if (heap.remote_pending()) heap.drain(*this);
     if (!p) return heap.alloc(n);
     return heap.realloc(addr(p), n);
+}
+
+void SlotHeap::deallocate_remote(void* p) noexcept {
+    if (!p) return;
+    if (!h_) fatal("free(): pointer given to an invalid heap", p);
+    Lock lock(*this);
+    Heap(*hdr(h_)).free_remote(addr(p));
+}
+
+void SlotHeap::collect() noexcept {
+    if (!h_) return;
+    Heap heap(*hdr(h_));
+    if (heap.remote_pending()) heap.drain(*this);
 }
 
 std::size_t SlotHeap::usable_size(const void* p) const noexcept {

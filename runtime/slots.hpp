@@ -38,6 +38,8 @@ public:
     bool in_guard_page(const void* addr, int* rank) const;
 
     std::size_t slot_size() const { return slot_size_; }
+    // Bytes at the start of each slot for the rank's heap (everything below the guard page).
+    std::size_t heap_bytes() const { return slot_size_ - stack_size_ - page_; }
     std::size_t stack_size() const { return stack_size_; }
     void* slot_base(int rank) const {
         return reinterpret_cast<void*>(kRegionBase + static_cast<std::uintptr_t>(rank) * slot_size_);

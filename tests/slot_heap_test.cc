@@ -5,6 +5,8 @@
 //
 // Each test reserves its own range anywhere (mmap PROT_NONE, MAP_NORESERVE), never the slot
 // region's fixed address, which in-process jobs of other tests use.
+#include "runtime/slot_heap.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
@@ -22,8 +24,6 @@
 #include <random>
 #include <thread>
 #include <vector>
-
-#include "runtime/slot_heap.hpp"
 
 using mosix::rt::SlotHeap;
 
@@ -52,7 +52,9 @@ private:
     std::size_t size_;
 };
 
-unsigned char pattern(unsigned seed, std::size_t i) { return static_cast<unsigned char>(seed + i * 31 + (i >> 9)); }
+unsigned char pattern(unsigned seed, std::size_t i) {
+    return static_cast<unsigned char>(seed + i * 31 + (i >> 9));
+}
 
 void fill(void* p, std::size_t n, unsigned seed) {
     auto* b = static_cast<unsigned char*>(p);
@@ -81,10 +83,10 @@ std::size_t resident_pages(const void* p, std::size_t n) {
 // Keeps the compiler from eliding a malloc/free pair.
 inline void escape(void* p) { asm volatile("" : : "g"(p) : "memory"); }
 
-#define EXPECT_HEAP_OK(heap)                       \
-    do {                                           \
-        const char* why_ = (heap).check();         \
-        EXPECT_EQ(why_, nullptr) << why_;          \
+#define EXPECT_HEAP_OK(heap)               \
+    do {                                   \
+        const char* why_ = (heap).check(); \
+        EXPECT_EQ(why_, nullptr) << why_;  \
     } while (0)
 
 }  // namespace
@@ -92,9 +94,9 @@ inline void escape(void* p) { asm volatile("" : : "g"(p) : "memory"); }
 TEST(SlotHeap, CreateRejectsBadRangesAndStartsSmall) {
     Range r(64 * MiB);
     ASSERT_NE(r.base(), nullptr);
-    EXPECT_FALSE(SlotHeap::create(r.base() + 8, r.limit()).valid());      // unaligned base
+    EXPECT_FALSE(SlotHeap::create(r.base() + 8, r.limit()).valid());        // unaligned base
     EXPECT_FALSE(SlotHeap::create(r.base(), r.base() + 16 * KiB).valid());  // too small
-    EXPECT_FALSE(SlotHeap::create(r.limit(), r.base()).valid());          // reversed
+    EXPECT_FALSE(SlotHeap::create(r.limit(), r.base()).valid());            // reversed
     SlotHeap invalid;
     EXPECT_EQ(invalid.allocate(10), nullptr);
     EXPECT_FALSE(invalid.owns(r.base()));
@@ -119,13 +121,12 @@ TEST(SlotHeap, ManySizesKeepTheirContentsAndAlignment) {
     Range r(1 * GiB);
     SlotHeap heap = SlotHeap::create(r.base(), r.limit());
     ASSERT_TRUE(heap.valid());
-    std::vector<std::size_t> sizes = {0,      1,      7,      8,      9,       15,      16,         17,
-                                      24,     31,     32,     33,     48,      63,      64,         65,
-                                      100,    127,    128,    129,    255,     256,     257,        511,
-                                      512,    513,    1000,   1016,   1017,    1023,    1024,       1025,
-                                      2000,   4095,   4096,   4097,   8191,    8192,    10000,      65535,
-                                      65536,  65537,  100000, 262135, 262136,  262137,  300000,     1 * MiB,
-                                      MiB + 1, 3 * MiB, 64 * MiB};
+    std::vector<std::size_t> sizes = {
+        0,      1,      7,      8,       9,       15,      16,      17,    24,    31,     32,
+        33,     48,     63,     64,      65,      100,     127,     128,   129,   255,    256,
+        257,    511,    512,    513,     1000,    1016,    1017,    1023,  1024,  1025,   2000,
+        4095,   4096,   4097,   8191,    8192,    10000,   65535,   65536, 65537, 100000, 262135,
+        262136, 262137, 300000, 1 * MiB, MiB + 1, 3 * MiB, 64 * MiB};
     for (std::size_t n = 0; n <= 5000; n += 3) sizes.push_back(n);  // every class boundary nearby
     struct Block {
         void* p;
@@ -174,9 +175,9 @@ TEST(SlotHeap, AlignedAllocations) {
         std::size_t n;
     };
     std::vector<Block> blocks;
-    for (std::size_t align : {std::size_t{1}, std::size_t{8}, std::size_t{16}, std::size_t{32}, std::size_t{64},
-                              std::size_t{128}, std::size_t{256}, std::size_t{1024}, std::size_t{4096},
-                              std::size_t{8192}, 64 * KiB, 2 * MiB, 16 * MiB}) {
+    for (std::size_t align : {std::size_t{1}, std::size_t{8}, std::size_t{16}, std::size_t{32},
+                              std::size_t{64}, std::size_t{128}, std::size_t{256}, std::size_t{1024},
+                              std::size_t{4096}, std::size_t{8192}, 64 * KiB, 2 * MiB, 16 * MiB}) {
         for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{100}, std::size_t{5000},
                               std::size_t{200000}, std::size_t{300000}, 3 * MiB}) {
             void* p = heap.allocate_aligned(align, n);
@@ -194,8 +195,9 @@ TEST(SlotHeap, AlignedAllocations) {
     EXPECT_HEAP_OK(heap);
     EXPECT_EQ(heap.bytes_in_use(), 0u);
 
-    // Large over-aligned blocks give back the pages before the aligned address and after the end:
-    // sixteen 2 MiB-aligned 2 MiB blocks fit in 16 * (2 MiB + a page), plus at most one alignment gap.
+    // Large over-aligned blocks give back the pages before the aligned address and after the end.
+    // Back to back, 2 MiB-aligned 2 MiB blocks (each with a tag page before it) lie 4 MiB apart; the
+    // gaps between them are free runs that later allocations fill without growing the heap.
     std::size_t before = heap.extent();
     std::vector<void*> big;
     for (int i = 0; i < 16; ++i) {
@@ -205,7 +207,10 @@ TEST(SlotHeap, AlignedAllocations) {
         big.push_back(p);
     }
     EXPECT_HEAP_OK(heap);
-    EXPECT_LE(heap.extent(), before + 16 * (2 * MiB + 4 * KiB) + 2 * MiB);
+    std::size_t after = heap.extent();
+    EXPECT_LE(after, before + 16 * 4 * MiB + 2 * MiB);
+    for (int i = 0; i < 15; ++i) big.push_back(heap.allocate(2 * MiB - 8 * KiB));
+    EXPECT_EQ(heap.extent(), after);
     for (void* p : big) heap.deallocate(p);
     EXPECT_HEAP_OK(heap);
     EXPECT_EQ(heap.bytes_in_use(), 0u);
@@ -261,9 +266,9 @@ TEST(SlotHeap, ReallocGrowsAndShrinksKeepingContents) {
     fill(p, 10, 1);
     std::size_t n = 10;
     // Grow through every kind: small classes, then large runs (growing in place at the top).
-    for (std::size_t m : {std::size_t{24}, std::size_t{100}, std::size_t{1000}, std::size_t{5000},
-                          std::size_t{100000}, std::size_t{262136}, std::size_t{300000}, 1 * MiB, 5 * MiB,
-                          40 * MiB}) {
+    for (std::size_t m :
+         {std::size_t{24}, std::size_t{100}, std::size_t{1000}, std::size_t{5000}, std::size_t{100000},
+          std::size_t{262136}, std::size_t{300000}, 1 * MiB, 5 * MiB, 40 * MiB}) {
         void* q = heap.reallocate(p, m);
         ASSERT_NE(q, nullptr) << m;
         EXPECT_TRUE(aligned(q, 16));
@@ -288,9 +293,11 @@ TEST(SlotHeap, ReallocGrowsAndShrinksKeepingContents) {
     void* blocker = heap.allocate(8 * MiB);
     void* above = heap.allocate(4 * MiB);  // keeps blocker's free run off the wilderness
     ASSERT_TRUE(blocker && above);
-    void* low = heap.allocate(1 * MiB);
-    ASSERT_NE(low, nullptr);
     heap.deallocate(blocker);
+    q = heap.reallocate(p, 9 * MiB);
+    EXPECT_EQ(q, p);
+    ASSERT_EQ(first_bad(q, n, 1), n);
+    n = 9 * MiB;
     EXPECT_HEAP_OK(heap);
     // Shrink back to small, preserving the prefix.
     for (std::size_t m : {std::size_t{200000}, std::size_t{3000}, std::size_t{100}, std::size_t{1}}) {
@@ -302,12 +309,16 @@ TEST(SlotHeap, ReallocGrowsAndShrinksKeepingContents) {
     void* zero = heap.reallocate(p, 0);  // a minimum-size block, never a failure
     ASSERT_NE(zero, nullptr);
     heap.deallocate(zero);
-    heap.deallocate(low);
     heap.deallocate(above);
     EXPECT_HEAP_OK(heap);
     EXPECT_EQ(heap.bytes_in_use(), 0u);
+}
 
-    // Growing into a free neighbour: a, hole, b; a grows over the hole without moving.
+TEST(SlotHeap, ReallocGrowsIntoAFreeNeighbour) {
+    Range r(256 * MiB);
+    SlotHeap heap = SlotHeap::create(r.base(), r.limit());
+    ASSERT_TRUE(heap.valid());
+    // a, hole, b carved in a row; a grows over the hole without moving.
     void* a = heap.allocate(1 * MiB);
     void* hole = heap.allocate(3 * MiB);
     void* b = heap.allocate(1 * MiB);
@@ -520,8 +531,9 @@ TEST(SlotHeap, RandomizedStressAgainstShadow) {
             ASSERT_EQ(why, nullptr) << "op " << op << ": " << why;
         }
     }
-    std::printf("[ stress   ] %zu allocations, %zu frees, %zu reallocs; %zu live, %.1f MiB in use, extent %.1f MiB\n",
-                allocs, frees, reallocs, live.size(), double(heap.bytes_in_use()) / MiB, double(heap.extent()) / MiB);
+    std::printf(
+        "[ stress   ] %zu allocations, %zu frees, %zu reallocs; %zu live, %.1f MiB in use, extent %.1f MiB\n",
+        allocs, frees, reallocs, live.size(), double(heap.bytes_in_use()) / MiB, double(heap.extent()) / MiB);
     EXPECT_HEAP_OK(heap);
     for (const Live& l : live) {
         ASSERT_EQ(first_bad(l.p, l.n, l.seed), l.n);
@@ -544,6 +556,7 @@ struct Node {
 // uses the heap again. Returns nullptr or what is wrong (it also runs in a forked child).
 const char* verify_and_drain(SlotHeap& heap, Node* head, std::size_t nodes, std::size_t in_use) {
     if (const char* why = heap.check()) return why;
+    heap.collect();  // frees what other threads queued before the copy
     if (heap.bytes_in_use() != in_use) return "bytes in use changed";
     std::size_t count = 0;
     for (Node* n = head; n; n = n->next, ++count) {
@@ -575,8 +588,8 @@ const char* verify_and_drain(SlotHeap& heap, Node* head, std::size_t nodes, std:
 // saved extent back into it and adopts the heap there.
 SlotHeap wipe_and_restore(const Range& r, const std::vector<unsigned char>& saved) {
     munmap(r.base(), r.size());
-    void* again = mmap(r.base(), r.size(), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
-                       -1, 0);
+    void* again = mmap(r.base(), r.size(), PROT_NONE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
     if (again != r.base()) return {};
     if (resident_pages(r.base(), r.size()) != 0) return {};  // really wiped
     if (mprotect(r.base(), saved.size(), PROT_READ | PROT_WRITE) != 0) return {};
@@ -619,6 +632,13 @@ TEST(SlotHeap, RelocationByCopyingTheExtent) {
     }
     const std::size_t nodes = total - doomed.size();
     const std::size_t in_use = heap.bytes_in_use();
+    // Blocks another thread freed and the owner has not reclaimed yet travel in the copy too.
+    std::vector<void*> queued;
+    for (int i = 0; i < 50; ++i) queued.push_back(heap.allocate(static_cast<std::size_t>(i) * 300));
+    std::thread([&] {
+        for (void* p : queued) heap.deallocate_remote(p);
+    }).join();
+    EXPECT_GT(heap.bytes_in_use(), in_use);
     EXPECT_HEAP_OK(heap);
     // What migration sends: the touched prefix of the range, nothing more.
     std::vector<unsigned char> saved(r.base(), r.base() + heap.extent());
@@ -655,12 +675,15 @@ TEST(SlotHeap, AdoptRefusesWhatIsNotAHeapAtThatAddress) {
     std::memcpy(other.base(), r.base(), heap.extent());
     EXPECT_FALSE(SlotHeap::adopt(other.base(), other.limit()).valid());
     // A limit below the extent cannot hold it.
-    EXPECT_FALSE(SlotHeap::adopt(r.base(), r.base() + 64 * KiB).valid() && heap.extent() > 64 * KiB);
+    void* big = heap.allocate(1 * MiB);
+    ASSERT_NE(big, nullptr);
+    EXPECT_FALSE(SlotHeap::adopt(r.base(), r.base() + 64 * KiB).valid());
     // Adopting in place works and keeps the block.
     SlotHeap again = SlotHeap::adopt(r.base(), r.limit());
     ASSERT_TRUE(again.valid());
     EXPECT_GE(again.usable_size(p), 100u);
     again.deallocate(p);
+    again.deallocate(big);
     EXPECT_EQ(again.bytes_in_use(), 0u);
 }
 
@@ -699,6 +722,31 @@ TEST(SlotHeap, ReleaseAllReturnsTheRangeToProtNone) {
     EXPECT_HEAP_OK(fresh);
 }
 
+TEST(SlotHeap, RemoteFreesAreReclaimedByTheOwner) {
+    Range r(64 * MiB);
+    SlotHeap heap = SlotHeap::create(r.base(), r.limit());
+    ASSERT_TRUE(heap.valid());
+    void* a = heap.allocate(100);
+    void* b = heap.allocate(2 * MiB);
+    void* c = heap.allocate_aligned(4096, 10);
+    ASSERT_TRUE(a && b && c);
+    std::size_t in_use = heap.bytes_in_use();
+    std::thread([&] {
+        heap.deallocate_remote(a);
+        heap.deallocate_remote(b);
+        heap.deallocate_remote(c);
+        heap.deallocate_remote(nullptr);
+    }).join();
+    EXPECT_EQ(heap.bytes_in_use(), in_use);  // queued, not yet freed
+    EXPECT_HEAP_OK(heap);
+    heap.collect();
+    EXPECT_EQ(heap.bytes_in_use(), 0u);
+    EXPECT_HEAP_OK(heap);
+    void* d = heap.allocate(100);
+    EXPECT_EQ(d, a);  // the remote-freed block is reused
+    heap.deallocate(d);
+}
+
 TEST(SlotHeap, FreesFromAnotherThreadAreSafe) {
     Range r(1 * GiB);
     SlotHeap heap = SlotHeap::create(r.base(), r.limit());
@@ -714,16 +762,30 @@ TEST(SlotHeap, FreesFromAnotherThreadAreSafe) {
                 batch.swap(handoff);
                 if (batch.empty() && done) break;
             }
-            for (void* p : batch) heap.deallocate(p);
+            for (void* p : batch) {
+                (void)heap.usable_size(p);  // safe from any thread too
+                heap.deallocate_remote(p);
+            }
             batch.clear();
-            void* own = heap.allocate(48);  // and some traffic of its own
-            heap.deallocate(own);
         }
     });
+    // The owner allocates, frees some blocks itself and hands the others to the freer thread,
+    // whose frees land while the owner keeps allocating.
     std::mt19937 rng(7);
+    std::vector<void*> own;
     for (int i = 0; i < 200000; ++i) {
-        void* p = heap.allocate(rng() % 3000);
+        std::size_t n = rng() % 3000 + (i % 1000 == 0 ? 1 * MiB : 0);
+        void* p = heap.allocate(n);
         ASSERT_NE(p, nullptr);
+        std::memset(p, 0x5a, std::min<std::size_t>(n, 64));
+        if (i % 3 == 0) {
+            own.push_back(p);
+            if (own.size() > 100) {
+                heap.deallocate(own.front());
+                own.erase(own.begin());
+            }
+            continue;
+        }
         std::lock_guard<std::mutex> g(m);
         handoff.push_back(p);
     }
@@ -732,6 +794,8 @@ TEST(SlotHeap, FreesFromAnotherThreadAreSafe) {
         done = true;
     }
     freer.join();
+    for (void* p : own) heap.deallocate(p);
+    heap.collect();
     EXPECT_HEAP_OK(heap);
     EXPECT_EQ(heap.bytes_in_use(), 0u);
 }
@@ -798,8 +862,9 @@ TEST(SlotHeap, BenchmarkAgainstGlibcMalloc) {
         for (int i = 0; i < batch; ++i) std::free(v[static_cast<std::size_t>(i)]);
     }
     double glibc_batch = ns_since(t0, double(rounds) * batch);
-    std::printf("[ bench    ] 64-byte malloc+free pair: slot heap %.1f ns, glibc %.1f ns\n", slot_pair, glibc_pair);
-    std::printf("[ bench    ] 64-byte, 1000 live per round: slot heap %.1f ns, glibc %.1f ns per pair\n", slot_batch,
-                glibc_batch);
+    std::printf("[ bench    ] 64-byte malloc+free pair: slot heap %.1f ns, glibc %.1f ns\n", slot_pair,
+                glibc_pair);
+    std::printf("[ bench    ] 64-byte, 1000 live per round: slot heap %.1f ns, glibc %.1f ns per pair\n",
+                slot_batch, glibc_batch);
     EXPECT_HEAP_OK(heap);
 }

@@ -64,7 +64,10 @@ int init_common(const char* call) {
 
 extern "C" {
 
-int MPI_Init(int*, char***) { return init_common("MPI_Init"); }
+int MPI_Init(int*, char***) {
+    MOSIX_LIBRARY_ENTRY();
+    return init_common("MPI_Init");
+}
 
 int MPI_Init_thread(int*, char***, int required, int* provided) {
     MOSIX_LIBRARY_ENTRY();

@@ -17,10 +17,14 @@
 
 namespace mosix::test {
 
-inline int run_ranks(int nranks, std::function<void()> body, std::size_t stack_size = 256 * 1024) {
+// Rank heaps are off by default: GoogleTest keeps failure messages a rank allocated after the job
+// ends, and the next job's slots replace this one's. Tests of the rank heap turn them on.
+inline int run_ranks(int nranks, std::function<void()> body, std::size_t stack_size = 256 * 1024,
+                     bool rank_heaps = false) {
     mosix::rt::JobConfig config;
     config.nranks = nranks;
     config.stack_size = stack_size;
+    config.rank_heaps = rank_heaps;
     static char name[] = "test";
     static char* argv[] = {name, nullptr};
     return mosix::rt::run_job(config, 1, argv, [&](int argc, char** av) {
