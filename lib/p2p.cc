@@ -150,8 +150,9 @@ void coll_send(const Comm& comm, const void* buf, std::size_t bytes, int dest, i
     wait_for(&req, "a collective");
 }
 
-void coll_recv(const Comm& comm, void* buf, std::size_t bytes, int source, int tag) {
-    Request req;
+namespace {
+// Posts a receive on `comm`'s collective context into a request on the caller's stack.
+void post_coll_recv(Request& req, const Comm& comm, void* buf, std::size_t bytes, int source, int tag) {
     req.owner = rt::this_rank();
     req.context = comm.coll_context();
     req.peer = source;
@@ -159,19 +160,19 @@ void coll_recv(const Comm& comm, void* buf, std::size_t bytes, int source, int t
     req.buf = buf;
     req.bytes = bytes;
     recv_start(&req);
+}
+}  // namespace
+
+void coll_recv(const Comm& comm, void* buf, std::size_t bytes, int source, int tag) {
+    Request req;
+    post_coll_recv(req, comm, buf, bytes, source, tag);
     wait_for(&req, "a collective");
 }
 
 void coll_sendrecv(const Comm& comm, const void* sbuf, std::size_t sbytes, int dest, void* rbuf,
                    std::size_t rbytes, int source, int tag) {
     Request recv;
-    recv.owner = rt::this_rank();
-    recv.context = comm.coll_context();
-    recv.peer = source;
-    recv.tag = tag;
-    recv.buf = rbuf;
-    recv.bytes = rbytes;
-    recv_start(&recv);
+    post_coll_recv(recv, comm, rbuf, rbytes, source, tag);  // first, so two exchanging ranks never wait on each other
     coll_send(comm, sbuf, sbytes, dest, tag);
     wait_for(&recv, "a collective");
 }

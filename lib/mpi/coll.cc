@@ -96,6 +96,39 @@ int check_type(MPI_Comm comm, MPI_Datatype type, const char* call, const Datatyp
 
 }  // namespace
 
+// One side of a rooted collective (gather, scatter): a buffer, its count and its type.
+struct RootedSide {
+    const void* buf;
+    int count;
+    MPI_Datatype type;
+};
+
+// Gather and scatter check the same things, mirrored: `own` is every rank's block (MPI_IN_PLACE
+// allowed at the root only), `all` the root's whole buffer (named `all_name` in messages). The
+// root's own block must be as large as one block of `all`; `own_is_sent` says which way the bytes
+// flow (gather sends its own block, scatter receives it). Sets the two byte counts.
+int check_rooted(const Comm& c, MPI_Comm comm, int root, RootedSide own, RootedSide all, bool own_is_sent,
+                 const char* all_name, const char* call, std::size_t* own_bytes, std::size_t* all_bytes) {
+    if (int e = check_root(c, comm, root, call)) return e;
+    const bool is_root = c.rank == root, inplace = own.buf == MPI_IN_PLACE;
+    MOSIX_CHECK(!inplace || is_root, comm, MPI_ERR_BUFFER, call, "MPI_IN_PLACE is only allowed at the root");
+    const Datatype* dt = nullptr;
+    if (!inplace) {
+        if (int e = check_buffer(c, comm, own.buf, own.count, own.type, call, &dt)) return e;
+        *own_bytes = bytes_of(own.count, *dt);
+    }
+    if (is_root) {
+        if (int e = check_buffer(c, comm, all.buf, all.count, all.type, call, &dt)) return e;
+        if (int e = check_not_in_place(comm, all.buf, all_name, call)) return e;
+        *all_bytes = bytes_of(all.count, *dt);
+        if (inplace) *own_bytes = *all_bytes;
+        if (int e = own_is_sent ? check_same_size(comm, *own_bytes, *all_bytes, call)
+                                : check_same_size(comm, *all_bytes, *own_bytes, call))
+            return e;
+    }
+    return MPI_SUCCESS;
+}
+
 extern "C" {
 
 int MPI_Barrier(MPI_Comm comm) {
@@ -232,23 +265,11 @@ int MPI_Gather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* 
     MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Gather";
     Comm* c = nullptr;
-    const Datatype *sdt = nullptr, *rdt = nullptr;
-    if (int e = check_comm(comm, call, &c)) return e;
-    if (int e = check_root(*c, comm, root, call)) return e;
-    const bool is_root = c->rank == root, inplace = sendbuf == MPI_IN_PLACE;
-    MOSIX_CHECK(!inplace || is_root, comm, MPI_ERR_BUFFER, call, "MPI_IN_PLACE is only allowed at the root");
     std::size_t sbytes = 0, rbytes = 0;
-    if (!inplace) {
-        if (int e = check_buffer(*c, comm, sendbuf, sendcount, sendtype, call, &sdt)) return e;
-        sbytes = bytes_of(sendcount, *sdt);
-    }
-    if (is_root) {
-        if (int e = check_buffer(*c, comm, recvbuf, recvcount, recvtype, call, &rdt)) return e;
-        if (int e = check_not_in_place(comm, recvbuf, "recvbuf", call)) return e;
-        rbytes = bytes_of(recvcount, *rdt);
-        if (inplace) sbytes = rbytes;
-        if (int e = check_same_size(comm, sbytes, rbytes, call)) return e;
-    }
+    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_rooted(*c, comm, root, RootedSide{sendbuf, sendcount, sendtype},
+                             RootedSide{recvbuf, recvcount, recvtype}, true, "recvbuf", call, &sbytes, &rbytes))
+        return e;
     coll::gather(sendbuf, sbytes, recvbuf, rbytes, root, *c);
     return MPI_SUCCESS;
 }
@@ -288,23 +309,11 @@ int MPI_Scatter(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void*
     MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Scatter";
     Comm* c = nullptr;
-    const Datatype *sdt = nullptr, *rdt = nullptr;
-    if (int e = check_comm(comm, call, &c)) return e;
-    if (int e = check_root(*c, comm, root, call)) return e;
-    const bool is_root = c->rank == root, inplace = recvbuf == MPI_IN_PLACE;
-    MOSIX_CHECK(!inplace || is_root, comm, MPI_ERR_BUFFER, call, "MPI_IN_PLACE is only allowed at the root");
     std::size_t sbytes = 0, rbytes = 0;
-    if (!inplace) {
-        if (int e = check_buffer(*c, comm, recvbuf, recvcount, recvtype, call, &rdt)) return e;
-        rbytes = bytes_of(recvcount, *rdt);
-    }
-    if (is_root) {
-        if (int e = check_buffer(*c, comm, sendbuf, sendcount, sendtype, call, &sdt)) return e;
-        if (int e = check_not_in_place(comm, sendbuf, "sendbuf", call)) return e;
-        sbytes = bytes_of(sendcount, *sdt);
-        if (inplace) rbytes = sbytes;
-        if (int e = check_same_size(comm, sbytes, rbytes, call)) return e;
-    }
+    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_rooted(*c, comm, root, RootedSide{recvbuf, recvcount, recvtype},
+                             RootedSide{sendbuf, sendcount, sendtype}, false, "sendbuf", call, &rbytes, &sbytes))
+        return e;
     coll::scatter(sendbuf, sbytes, recvbuf, rbytes, root, *c);
     return MPI_SUCCESS;
 }

@@ -48,3 +48,33 @@ netns_down() {
         ip netns del "$_ns" 2>/dev/null
     done
 }
+
+skip() {
+    echo "SKIP: $*"
+    exit 77
+}
+
+fail() {
+    echo "FAIL: $*"
+    exit 1
+}
+
+# netns_test_setup K — what every stand-in-host test does first: skip (exit 77) where network
+# namespaces cannot be made, bring up K hosts under a prefix of this process, and tear them down
+# (with the temporary directory $tmp) however the test ends.
+netns_test_setup() {
+    [ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces)"
+    command -v ip >/dev/null || skip "no ip command (iproute2)"
+    command -v unshare >/dev/null || skip "no unshare command (util-linux)"
+    command -v mpirun >/dev/null || skip "no mpirun (openmpi-bin)"
+    unshare --uts --ipc true 2>/dev/null || skip "cannot unshare UTS and IPC namespaces"
+    export NETNS_PREFIX="mx$$"
+    tmp=$(mktemp -d)
+    trap 'netns_down "$NETNS_PREFIX"; rm -rf "$tmp"' EXIT
+    trap 'exit 1' INT TERM HUP
+    if ! netns_up "$NETNS_PREFIX" "$1"; then
+        ip netns add "${NETNS_PREFIX}probe" 2>/dev/null || skip "cannot create network namespaces"
+        ip netns del "${NETNS_PREFIX}probe"
+        fail "could not set up $1 hosts in network namespaces"
+    fi
+}

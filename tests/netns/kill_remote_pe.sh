@@ -8,30 +8,7 @@ mosexec=$(readlink -f "$1") solver=$(readlink -f "$2")
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/hosts.sh"
 
-skip() {
-    echo "SKIP: $*"
-    exit 77
-}
-fail() {
-    echo "FAIL: $*"
-    exit 1
-}
-
-[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces)"
-command -v ip >/dev/null || skip "no ip command (iproute2)"
-command -v unshare >/dev/null || skip "no unshare command (util-linux)"
-command -v mpirun >/dev/null || skip "no mpirun (openmpi-bin)"
-unshare --uts --ipc true 2>/dev/null || skip "cannot unshare UTS and IPC namespaces"
-
-export NETNS_PREFIX="mx$$"
-tmp=$(mktemp -d)
-trap 'netns_down "$NETNS_PREFIX"; rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
-if ! netns_up "$NETNS_PREFIX" 2; then
-    ip netns add "${NETNS_PREFIX}probe" 2>/dev/null || skip "cannot create network namespaces"
-    ip netns del "${NETNS_PREFIX}probe"
-    fail "could not set up 2 hosts in network namespaces"
-fi
+netns_test_setup 2
 
 set -- -n 8 --host 10.77.0.2:1,10.77.0.3:1 \
     --mpirun-arg --mca --mpirun-arg plm_rsh_agent --mpirun-arg "$here/rsh_agent.sh" \

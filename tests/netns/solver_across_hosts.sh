@@ -7,30 +7,7 @@ mosexec=$(readlink -f "$1") solver=$(readlink -f "$2") k=${3:-2}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/hosts.sh"
 
-skip() {
-    echo "SKIP: $*"
-    exit 77
-}
-fail() {
-    echo "FAIL: $*"
-    exit 1
-}
-
-[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces)"
-command -v ip >/dev/null || skip "no ip command (iproute2)"
-command -v unshare >/dev/null || skip "no unshare command (util-linux)"
-command -v mpirun >/dev/null || skip "no mpirun (openmpi-bin)"
-unshare --uts --ipc true 2>/dev/null || skip "cannot unshare UTS and IPC namespaces"
-
-export NETNS_PREFIX="mx$$"
-tmp=$(mktemp -d)
-trap 'netns_down "$NETNS_PREFIX"; rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
-if ! netns_up "$NETNS_PREFIX" "$k"; then
-    ip netns add "${NETNS_PREFIX}probe" 2>/dev/null || skip "cannot create network namespaces"
-    ip netns del "${NETNS_PREFIX}probe"
-    fail "could not set up $k hosts in network namespaces"
-fi
+netns_test_setup "$k"
 
 hosts=""
 i=1
