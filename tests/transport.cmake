@@ -41,3 +41,9 @@ add_test(NAME multipe.different_binaries_refused
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/transport/different_binaries.sh $<TARGET_FILE:hello>
                  $<TARGET_FILE:transport_hello_other>)
 set_tests_properties(multipe.different_binaries_refused PROPERTIES TIMEOUT 90 SKIP_RETURN_CODE 77 LABELS multipe)
+
+# A PE that should be one of several but was not started by a PMIx launcher says so and fails.
+add_test(NAME multipe.outside_a_launcher_refused
+         COMMAND sh -c "MOSIX_PES=2 MOSIX_NRANKS=4 \"$1\"; test $? -ne 0" sh $<TARGET_FILE:hello>)
+set_tests_properties(multipe.outside_a_launcher_refused PROPERTIES TIMEOUT 30 LABELS multipe
+                     PASS_REGULAR_EXPRESSION "not started by a PMIx launcher: run it with mosexec")
