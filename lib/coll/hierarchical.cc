@@ -51,7 +51,7 @@ bool hierarchical_barrier(const Comm& comm) {
 
 bool hierarchical_bcast(void* buf, std::size_t bytes, int root, const Comm& comm) {
     const Hierarchy* h = hierarchy_of(comm);
-    if (!h || bytes == 0) return false;
+    if (!h || h->blocked || bytes == 0) return false;
     int root_local = local_rank_of(*h, comm, root);
     if (root_local != MPI_UNDEFINED && root_local != 0) {  // the root is on this PE but not its leader
         if (comm.rank == root)
@@ -67,7 +67,7 @@ bool hierarchical_bcast(void* buf, std::size_t bytes, int root, const Comm& comm
 bool hierarchical_reduce(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_Datatype type,
                          const OpRef& op, int root, const Comm& comm) {
     const Hierarchy* h = hierarchy_of(comm);
-    if (!h || !op.commutative) return false;
+    if (!h || h->blocked || !op.commutative) return false;
     const std::size_t n = static_cast<std::size_t>(count) * dt.size;
     const bool is_root = comm.rank == root;
     const int root_local = local_rank_of(*h, comm, root);
@@ -98,6 +98,7 @@ bool hierarchical_allreduce(const void* sbuf, void* rbuf, int count, const Datat
     if (!op.commutative || count == 0) return false;
     const std::size_t n = static_cast<std::size_t>(count) * dt.size;
     const Hierarchy* h = hierarchy_of(comm);
+    if (h && h->blocked) return false;
     if (!h) {
         // One member per PE: the members are leaders already.
         if (!spread_one_per_pe(comm) || n >= kLargeMessage || (comm.size() & (comm.size() - 1)) != 0)

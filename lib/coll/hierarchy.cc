@@ -20,6 +20,7 @@ struct Shared {
     unsigned epoch = 0;
     bool useful = false;
     bool one_per_pe = false;
+    bool blocked = false;  // each PE's members are consecutive ranks of the communicator
     GroupPtr local;    // world ranks of the members on this PE
     GroupPtr leaders;  // world rank of each PE's leader
     std::vector<int> leader_of_pe;
@@ -34,9 +35,12 @@ std::shared_ptr<Shared> shared_for(const GroupPtr& group) {
     s->epoch = rt::location_epoch();
     s->leader_of_pe.assign(static_cast<std::size_t>(rt::npes()), -1);
     std::vector<int> local, leaders, members_on_pe(static_cast<std::size_t>(rt::npes()), 0);
-    for (int r = 0; r < group->size; ++r) {
+    bool blocked = true;
+    for (int r = 0, previous_pe = -1; r < group->size; ++r) {
         int world = group->world_of(r);
         int pe = rt::pe_of(world);
+        if (pe != previous_pe && members_on_pe[static_cast<std::size_t>(pe)] > 0) blocked = false;
+        previous_pe = pe;
         if (members_on_pe[static_cast<std::size_t>(pe)]++ == 0) {
             s->leader_of_pe[static_cast<std::size_t>(pe)] = static_cast<int>(leaders.size());
             leaders.push_back(world);
@@ -47,6 +51,7 @@ std::shared_ptr<Shared> shared_for(const GroupPtr& group) {
     for (int n : members_on_pe) crowded |= n > 1;
     s->useful = leaders.size() > 1 && crowded;
     s->one_per_pe = leaders.size() > 1 && !crowded;
+    s->blocked = blocked;
     s->local = group_from(std::move(local));
     s->leaders = group_from(std::move(leaders));
     slot = s;
@@ -81,6 +86,7 @@ const Hierarchy* hierarchy_of(const Comm& comm) {
         h->leaders.group = s->leaders;
         h->leaders.rank = h->is_leader ? s->leader_of_pe[static_cast<std::size_t>(rt::this_pe())] : MPI_UNDEFINED;
         h->leader_of_pe = s->leader_of_pe;
+        h->blocked = s->blocked;
     }
     comm.hierarchy = h;
     return s->useful ? h.get() : nullptr;

@@ -22,6 +22,10 @@ struct Hierarchy {
     Comm leaders;                      // each PE's leader, in parent order (valid on leaders)
     bool is_leader = false;
     std::vector<int> leader_of_pe;     // PE -> index in `leaders`, -1 if no member there
+    // Each PE's members are consecutive ranks (block placement, MPI_COMM_WORLD): then a binomial
+    // tree already crosses between PEs only P - 1 times, and tree-shaped collectives gain nothing
+    // from two levels; only those that exchange with far ranks every round (barrier) do.
+    bool blocked = false;
 };
 
 // The hierarchy of `comm` if collectives on it should run in two levels (it spans several PEs
