@@ -4,7 +4,6 @@
 //
 // Plain MPI C, so Open MPI's mpicc builds it unchanged for comparison.
 #include <mpi.h>
-
 #include <stdio.h>
 
 int main(int argc, char** argv) {

@@ -4,7 +4,6 @@
 //
 // Plain MPI C, so Open MPI's mpicc builds it unchanged for comparison.
 #include <mpi.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -30,8 +30,8 @@ int main(int argc, char** argv) {
     if (rank == 0) {
         long long expected = (long long)LAPS * size * (size + 1) / 2;
         status = token != expected;
-        printf("ring %s: %d ranks, %d laps, token %lld, expected %lld\n", status ? "FAILED" : "ok",
-               size, LAPS, token, expected);
+        printf("ring %s: %d ranks, %d laps, token %lld, expected %lld\n", status ? "FAILED" : "ok", size,
+               LAPS, token, expected);
     }
     MPI_Finalize();
     return status;

@@ -9,9 +9,9 @@
  * The printed checksum is bit-identical for every rank count: each cell's update reads the same
  * inputs in the same order whatever the decomposition, max is exact (so the iteration count is the
  * same), and the final sum is formed at rank 0 row by row in global order, never per rank. */
-#include <mpi.h>
 #include <errno.h>
 #include <math.h>
+#include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,10 +120,10 @@ int main(int argc, char** argv) {
     long iter = 0;
     double residual = 0;
     while (iter < o.iters) {
-        MPI_Sendrecv(u + nx, rows ? (int)nx : 0, MPI_DOUBLE, up, 0, u + (rows + 1) * nx, (int)nx,
-                     MPI_DOUBLE, down, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        MPI_Sendrecv(u + rows * nx, rows ? (int)nx : 0, MPI_DOUBLE, down, 1, u, (int)nx, MPI_DOUBLE,
-                     up, 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        MPI_Sendrecv(u + nx, rows ? (int)nx : 0, MPI_DOUBLE, up, 0, u + (rows + 1) * nx, (int)nx, MPI_DOUBLE,
+                     down, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        MPI_Sendrecv(u + rows * nx, rows ? (int)nx : 0, MPI_DOUBLE, down, 1, u, (int)nx, MPI_DOUBLE, up, 1,
+                     MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         double local = 0;
         for (long i = 1; i <= rows; ++i) {
             long g = first + i - 1;

@@ -1,9 +1,9 @@
 #include "datatype.hpp"
 
-#include "handles.hpp"
-
 #include <complex>
 #include <cstdint>
+
+#include "handles.hpp"
 
 namespace mosix::lib {
 

@@ -1,11 +1,11 @@
 #include "errors.hpp"
 
+#include <cstdarg>
+#include <cstdio>
+
 #include "handles.hpp"
 #include "rank_state.hpp"
 #include "runtime/runtime.hpp"
-
-#include <cstdarg>
-#include <cstdio>
 
 namespace mosix::lib {
 
@@ -112,10 +112,8 @@ int check_initialized(const char* call) {
     if (!rt::this_rank())
         rt::fail_job(1, "%s was called outside a rank (from a thread or a static constructor)", call);
     RankState& s = self_state();
-    if (!s.initialized)
-        return raise_error(MPI_COMM_WORLD, MPI_ERR_OTHER, call, "called before MPI_Init");
-    if (s.finalized)
-        return raise_error(MPI_COMM_WORLD, MPI_ERR_OTHER, call, "called after MPI_Finalize");
+    if (!s.initialized) return raise_error(MPI_COMM_WORLD, MPI_ERR_OTHER, call, "called before MPI_Init");
+    if (s.finalized) return raise_error(MPI_COMM_WORLD, MPI_ERR_OTHER, call, "called after MPI_Finalize");
     return MPI_SUCCESS;
 }
 

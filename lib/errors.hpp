@@ -23,8 +23,8 @@ int check_initialized(const char* call);
 }  // namespace mosix::lib
 
 // Argument checks read as one line each in the bindings: return the reported error if `cond`.
-#define MOSIX_CHECK(cond, comm, code, call, ...)                                      \
-    do {                                                                              \
-        if (__builtin_expect(!(cond), 0))                                             \
-            return ::mosix::lib::raise_error((comm), (code), (call), __VA_ARGS__);    \
+#define MOSIX_CHECK(cond, comm, code, call, ...)                                   \
+    do {                                                                           \
+        if (__builtin_expect(!(cond), 0))                                          \
+            return ::mosix::lib::raise_error((comm), (code), (call), __VA_ARGS__); \
     } while (0)

@@ -9,7 +9,7 @@ namespace mosix::lib {
 
 struct OpRef {
     MPI_Op handle = MPI_OP_NULL;
-    int builtin = -1;                  // index of a predefined op (MPI_MAX..MPI_NO_OP), or -1
+    int builtin = -1;                   // index of a predefined op (MPI_MAX..MPI_NO_OP), or -1
     MPI_User_function* user = nullptr;  // set for user-defined ops
     bool commutative = true;
 };
@@ -23,7 +23,6 @@ bool op_defined_for(const OpRef& op, const Datatype& dt) noexcept;
 
 // inout[i] = in[i] op inout[i] for `count` elements. `in` is the lower-ranked operand, as the
 // standard requires for non-commutative operations. REQUIRES op_defined_for(op, dt).
-void op_apply(const OpRef& op, const void* in, void* inout, int count, const Datatype& dt,
-              MPI_Datatype type);
+void op_apply(const OpRef& op, const void* in, void* inout, int count, const Datatype& dt, MPI_Datatype type);
 
 }  // namespace mosix::lib

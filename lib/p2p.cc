@@ -1,12 +1,11 @@
 #include "p2p.hpp"
 
+#include <cstring>
+
 #include "p2p_internal.hpp"
 #include "remote.hpp"
-
 #include "runtime/rank_memory.hpp"
 #include "runtime/scheduler.hpp"
-
-#include <cstring>
 
 namespace mosix::lib {
 
@@ -172,7 +171,8 @@ void coll_recv(const Comm& comm, void* buf, std::size_t bytes, int source, int t
 void coll_sendrecv(const Comm& comm, const void* sbuf, std::size_t sbytes, int dest, void* rbuf,
                    std::size_t rbytes, int source, int tag) {
     Request recv;
-    post_coll_recv(recv, comm, rbuf, rbytes, source, tag);  // first, so two exchanging ranks never wait on each other
+    post_coll_recv(recv, comm, rbuf, rbytes, source,
+                   tag);  // first, so two exchanging ranks never wait on each other
     coll_send(comm, sbuf, sbytes, dest, tag);
     wait_for(&recv, "a collective");
 }

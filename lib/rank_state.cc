@@ -1,11 +1,10 @@
 #include "rank_state.hpp"
 
-#include "handles.hpp"
+#include <new>
 
+#include "handles.hpp"
 #include "runtime/rank_memory.hpp"
 #include "runtime/runtime.hpp"
-
-#include <new>
 
 namespace mosix::lib {
 

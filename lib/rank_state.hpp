@@ -5,16 +5,16 @@
 
 #include <mpi.h>
 
-#include "group.hpp"
-#include "match.hpp"
-#include "request.hpp"
-#include "runtime/this_rank.hpp"
-
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "group.hpp"
+#include "match.hpp"
+#include "request.hpp"
+#include "runtime/this_rank.hpp"
 
 namespace mosix::lib {
 
@@ -26,7 +26,7 @@ struct Comm {
     bool live = false;
     std::uint32_t context = 0;  // point-to-point; context + 1 carries this communicator's collectives
     GroupPtr group;
-    int rank = MPI_UNDEFINED;   // this rank's rank in the communicator
+    int rank = MPI_UNDEFINED;  // this rank's rank in the communicator
     MPI_Errhandler errhandler = MPI_ERRORS_ARE_FATAL;
     std::string name;
     // Two-level view for collectives across PEs, built on first use (coll/hierarchy.hpp).
@@ -54,14 +54,14 @@ constexpr std::size_t kBufferClassBytes[kBufferClasses] = {256, 4096, 16384, kEa
 
 struct RankState {
     MatchQueues queues;
-    std::vector<Comm> comms;              // by communicator handle index
-    std::vector<GroupPtr> groups;         // by group handle index; 0 is MPI_GROUP_EMPTY
-    std::vector<UserOp> ops;              // user ops: handle index - MOSIX_OP_PREDEFINED_COUNT
+    std::vector<Comm> comms;                  // by communicator handle index
+    std::vector<GroupPtr> groups;             // by group handle index; 0 is MPI_GROUP_EMPTY
+    std::vector<UserOp> ops;                  // user ops: handle index - MOSIX_OP_PREDEFINED_COUNT
     std::vector<UserErrhandler> errhandlers;  // user handlers: handle index - 2
-    Request* free_requests = nullptr;     // request pool (linked through `next`)
-    std::vector<void*> request_chunks;    // the pool's memory, released with the state
+    Request* free_requests = nullptr;         // request pool (linked through `next`)
+    std::vector<void*> request_chunks;        // the pool's memory, released with the state
     Unexpected* free_buffers[kBufferClasses] = {};
-    std::uint32_t next_context = 4;       // 0/1 world, 2/3 self
+    std::uint32_t next_context = 4;  // 0/1 world, 2/3 self
     bool initialized = false;
     bool finalized = false;
     const Request* waiting_on = nullptr;  // for deadlock reports
@@ -73,7 +73,7 @@ struct RankState {
     std::unordered_map<int, std::uint64_t> recv_seq;  // expected from each source rank
     int last_source = -1;                             // recv_seq's entry for the last source
     std::uint64_t* last_source_seq = nullptr;
-    std::vector<struct HeldMessage*> held;            // arrived ahead of a predecessor
+    std::vector<struct HeldMessage*> held;  // arrived ahead of a predecessor
 
     RankState() = default;
     RankState(const RankState&) = delete;

@@ -1,14 +1,14 @@
 #include "remote.hpp"
 
+#include <cstring>
+#include <vector>
+
 #include "p2p_internal.hpp"
 #include "runtime/net/transport.hpp"
 #include "runtime/rank_memory.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/scheduler.hpp"
 #include "wire.hpp"
-
-#include <cstring>
-#include <vector>
 
 namespace mosix::lib {
 
@@ -31,8 +31,9 @@ void send_done(void* ctx, bool ok) {
 void fetch_done(void* ctx, bool ok) {
     auto* recv = static_cast<Request*>(ctx);
     if (!ok)
-        rt::fail_job(1, "the bytes of a message from rank %d of its communicator could not be fetched: "
-                        "the sender's PE is gone",
+        rt::fail_job(1,
+                     "the bytes of a message from rank %d of its communicator could not be fetched: "
+                     "the sender's PE is gone",
                      recv->status_source);
     if (recv->scratch) {  // truncated: keep what fits
         if (recv->bytes) std::memcpy(recv->buf, recv->scratch, recv->bytes);
@@ -69,7 +70,8 @@ bool arrive(rt::Rank* dst, const WireHeader& w, const void* data, void* rendezvo
 bool on_message(const void* header, std::size_t header_len, const void* data, std::size_t len,
                 void* rendezvous) {
     WireHeader w;
-    if (header_len != sizeof w) rt::fail_job(1, "a message with a malformed header arrived (%zu bytes)", header_len);
+    if (header_len != sizeof w)
+        rt::fail_job(1, "a message with a malformed header arrived (%zu bytes)", header_len);
     std::memcpy(&w, header, sizeof w);
     rt::Rank* dst = rt::local_rank(w.dst_world);
     if (!dst)
@@ -83,8 +85,9 @@ bool on_message(const void* header, std::size_t header_len, const void* data, st
     std::uint64_t& expected = *ds.last_source_seq;
     if (w.seq != expected) {
         auto* h = new HeldMessage{w, {}, rendezvous};
-        if (!rendezvous) h->data.assign(static_cast<const unsigned char*>(data),
-                                        static_cast<const unsigned char*>(data) + len);
+        if (!rendezvous)
+            h->data.assign(static_cast<const unsigned char*>(data),
+                           static_cast<const unsigned char*>(data) + len);
         ds.held.push_back(h);
         return rendezvous != nullptr;
     }
@@ -120,13 +123,13 @@ std::uint64_t next_send_seq(RankState& s, int dest) {
 
 }  // namespace
 
-void remote_send_start(Request* req, int dest_world, const Envelope& env, const void* buf,
-                       bool synchronous) {
+void remote_send_start(Request* req, int dest_world, const Envelope& env, const void* buf, bool synchronous) {
     RankState& s = state_of(req->owner);
     req->kind = RequestKind::send;
     req->peer = dest_world;
-    req->wire = WireHeader{env.context, env.source, env.tag, dest_world, req->owner->id, 0,
-                           next_send_seq(s, dest_world), env.bytes};
+    req->wire = WireHeader{
+        env.context, env.source, env.tag, dest_world, req->owner->id, 0, next_send_seq(s, dest_world),
+        env.bytes};
     req->bytes = env.bytes;
     bool rendezvous = synchronous || env.bytes > kEagerLimit;
     if (rt::net::transport_send(rt::pe_of(dest_world), &req->wire, sizeof req->wire, buf, env.bytes,

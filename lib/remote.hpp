@@ -14,8 +14,7 @@
 namespace mosix::lib {
 
 // Starts a send to a rank on another PE; `req` completes when the transport is done with `buf`.
-void remote_send_start(Request* req, int dest_world, const Envelope& env, const void* buf,
-                       bool synchronous);
+void remote_send_start(Request* req, int dest_world, const Envelope& env, const void* buf, bool synchronous);
 
 // Matches a receive to an unexpected message that is a rendezvous from another PE: starts the
 // fetch of its bytes into the receive (completing it when they are there) and consumes `desc`.

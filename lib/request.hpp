@@ -5,11 +5,11 @@
 
 #include <mpi.h>
 
-#include "runtime/rank.hpp"
-#include "wire.hpp"
-
 #include <cstddef>
 #include <cstdint>
+
+#include "runtime/rank.hpp"
+#include "wire.hpp"
 
 namespace mosix::lib {
 
@@ -33,8 +33,8 @@ struct mosix_request {
     mosix::lib::RequestKind kind = mosix::lib::RequestKind::recv;
     bool complete = false;
     bool cancelled = false;
-    bool pooled = false;       // returns to the rank's pool when done
-    bool user_freed = false;   // MPI_Request_free before completion: release on completion
+    bool pooled = false;      // returns to the rank's pool when done
+    bool user_freed = false;  // MPI_Request_free before completion: release on completion
     mosix::rt::Rank* owner = nullptr;
     MPI_Comm comm = MPI_COMM_NULL;  // whose error handler reports errors found at completion
 

@@ -8,8 +8,8 @@
 namespace mosix::lib {
 
 struct WireHeader {
-    std::uint32_t context;   // communicator context id
-    std::int32_t source;     // sender's rank in the communicator
+    std::uint32_t context;  // communicator context id
+    std::int32_t source;    // sender's rank in the communicator
     std::int32_t tag;
     std::int32_t dst_world;  // receiving rank (world)
     std::int32_t src_world;  // sending rank (world)

@@ -1,14 +1,14 @@
 #include "crash.hpp"
 
-#include "slots.hpp"
-#include "this_rank.hpp"
-
 #include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+
+#include "slots.hpp"
+#include "this_rank.hpp"
 
 namespace mosix::rt {
 

@@ -1,8 +1,5 @@
 #include "fixed_layout.hpp"
 
-#include "runtime.hpp"
-#include "slots.hpp"
-
 #include <elf.h>
 #include <link.h>
 #include <sys/personality.h>
@@ -13,6 +10,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+
+#include "runtime.hpp"
+#include "slots.hpp"
 
 namespace mosix::rt {
 
@@ -35,7 +35,8 @@ std::string build_id() {
                     auto* n = reinterpret_cast<const ElfW(Nhdr)*>(p);
                     const char* name = p + sizeof *n;
                     const char* desc = name + ((n->n_namesz + 3) & ~3U);
-                    if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
+                    if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
+                        std::memcmp(name, "GNU", 4) == 0) {
                         auto* s = static_cast<std::string*>(out);
                         char hex[3];
                         for (unsigned k = 0; k < n->n_descsz; ++k) {
@@ -63,11 +64,13 @@ void ensure_fixed_layout(char** argv) {
     int current = personality(0xffffffff);
     if (current != -1 && (current & ADDR_NO_RANDOMIZE)) return;
     if (std::getenv(kReexecMark))
-        fail_job(1, "address randomization is still on after re-executing with it disabled; mosix "
-                    "needs the same addresses in every PE (is personality() blocked here?)");
+        fail_job(1,
+                 "address randomization is still on after re-executing with it disabled; mosix "
+                 "needs the same addresses in every PE (is personality() blocked here?)");
     if (current == -1 || personality(static_cast<unsigned long>(current) | ADDR_NO_RANDOMIZE) == -1)
-        fail_job(1, "cannot disable address randomization (personality: %s); mosix needs the same "
-                    "addresses in every PE",
+        fail_job(1,
+                 "cannot disable address randomization (personality: %s); mosix needs the same "
+                 "addresses in every PE",
                  std::strerror(errno));
     setenv(kReexecMark, "1", 1);
     execv("/proc/self/exe", argv);

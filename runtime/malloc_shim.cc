@@ -4,12 +4,12 @@
 //
 // Not built into sanitizer builds: AddressSanitizer must own malloc to do its job; there rank
 // memory comes from the PE heap (fine for every test that does not move ranks).
-#include "rank_heap.hpp"
-
 #include <dlfcn.h>
 
 #include <cerrno>
 #include <cstring>
+
+#include "rank_heap.hpp"
 
 extern "C" {
 void* __libc_malloc(size_t);

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <boost/context/detail/fcontext.hpp>
-
 #include <cstddef>
 #include <cstdint>
 
@@ -29,7 +28,7 @@ struct Rank {
     int exit_code = 0;
     bool started = false;
     int library_depth = 0;  // > 0 while the rank is inside the library (see library_entry.hpp)
-    void* lib = nullptr;  // the communication library's per-rank state (opaque here)
+    void* lib = nullptr;    // the communication library's per-rank state (opaque here)
 };
 
 }  // namespace mosix::rt

@@ -1,10 +1,10 @@
 #include "rank_heap.hpp"
 
-#include "library_entry.hpp"
-#include "slots.hpp"
-
 #include <cstdint>
 #include <new>
+
+#include "library_entry.hpp"
+#include "slots.hpp"
 
 namespace mosix::rt {
 

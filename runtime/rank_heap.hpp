@@ -4,9 +4,9 @@
 // thread allocate from the PE's heap. Frees go by address, so either kind can be freed anywhere.
 #pragma once
 
-#include "slot_heap.hpp"
-
 #include <cstddef>
+
+#include "slot_heap.hpp"
 
 namespace mosix::rt {
 

@@ -29,7 +29,9 @@ struct RankAllocator {
     T* allocate(std::size_t n) { return static_cast<T*>(rank_alloc(n * sizeof(T))); }
     void deallocate(T* p, std::size_t) noexcept { rank_free(p); }
     template <class U>
-    bool operator==(const RankAllocator<U>&) const noexcept { return true; }
+    bool operator==(const RankAllocator<U>&) const noexcept {
+        return true;
+    }
 };
 
 }  // namespace mosix::rt

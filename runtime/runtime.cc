@@ -2,17 +2,6 @@
 // of each rank (exit status, stack release).
 #include "runtime.hpp"
 
-#include "crash.hpp"
-#include "affinity.hpp"
-#include "fiber.hpp"
-#include "fixed_layout.hpp"
-#include "net/bootstrap.hpp"
-#include "net/transport.hpp"
-#include "placement.hpp"
-#include "rank_heap.hpp"
-#include "runtime_internal.hpp"
-#include "scheduler.hpp"
-
 #include <getopt.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -24,6 +13,17 @@
 #include <cstring>
 #include <exception>
 #include <string>
+
+#include "affinity.hpp"
+#include "crash.hpp"
+#include "fiber.hpp"
+#include "fixed_layout.hpp"
+#include "net/bootstrap.hpp"
+#include "net/transport.hpp"
+#include "placement.hpp"
+#include "rank_heap.hpp"
+#include "runtime_internal.hpp"
+#include "scheduler.hpp"
 
 namespace mosix::rt {
 
@@ -38,10 +38,23 @@ bool parse_size(const char* text, std::size_t* out) {
     unsigned long long v = std::strtoull(text, &end, 10);
     if (errno || end == text || text[0] == '-') return false;
     switch (*end) {
-        case 'k': case 'K': v <<= 10; ++end; break;
-        case 'm': case 'M': v <<= 20; ++end; break;
-        case 'g': case 'G': v <<= 30; ++end; break;
-        default: break;
+        case 'k':
+        case 'K':
+            v <<= 10;
+            ++end;
+            break;
+        case 'm':
+        case 'M':
+            v <<= 20;
+            ++end;
+            break;
+        case 'g':
+        case 'G':
+            v <<= 30;
+            ++end;
+            break;
+        default:
+            break;
     }
     if (*end == 'i' || *end == 'B') ++end;
     if (*end == 'B') ++end;
@@ -88,9 +101,10 @@ char** copy_argv(int argc, char** argv) {
         std::fclose(f);
     }
     if (err == ENOMEM && limit > 0 && rank > limit / 2 - 1000)
-        fail_job(1, "cannot map the stack of rank %d: this PE would need about %d memory mappings, more "
-                    "than vm.max_map_count (%ld) allows; raise it (sysctl -w vm.max_map_count=%d) or "
-                    "use more PEs",
+        fail_job(1,
+                 "cannot map the stack of rank %d: this PE would need about %d memory mappings, more "
+                 "than vm.max_map_count (%ld) allows; raise it (sysctl -w vm.max_map_count=%d) or "
+                 "use more PEs",
                  rank, 2 * the_pe.config.nranks + 1000, limit, 2 * the_pe.config.nranks + 65536);
     fail_job(1, "cannot map the stack of rank %d: %s", rank, std::strerror(err));
 }
@@ -207,13 +221,16 @@ void release_slots(PeState& p) {
 void check_same_layout_everywhere(const PeState& p, const net::PeIdentity& id) {
     std::string mine = layout_identity(p.slots.slot_size() * static_cast<std::size_t>(p.config.nranks));
     std::vector<std::vector<unsigned char>> all;
-    if (std::string why = net::bootstrap_exchange("mosix.layout", {mine.begin(), mine.end()}, &all); !why.empty())
+    if (std::string why = net::bootstrap_exchange("mosix.layout", {mine.begin(), mine.end()}, &all);
+        !why.empty())
         fail_job(1, "PE %d: %s", id.pe, why.c_str());
     for (int pe = 0; pe < id.npes; ++pe) {
-        std::string theirs(all[static_cast<std::size_t>(pe)].begin(), all[static_cast<std::size_t>(pe)].end());
+        std::string theirs(all[static_cast<std::size_t>(pe)].begin(),
+                           all[static_cast<std::size_t>(pe)].end());
         if (theirs != mine)
-            fail_job(1, "PE %d and PE %d differ (%s there, %s here): every PE must run the same "
-                        "program build with the same rank count and stack size",
+            fail_job(1,
+                     "PE %d and PE %d differ (%s there, %s here): every PE must run the same "
+                     "program build with the same rank count and stack size",
                      pe, id.pe, theirs.c_str(), mine.c_str());
     }
 }
@@ -295,13 +312,16 @@ extern "C" int mosix_runtime_main(int argc, char** argv, int (*user_main)(int, c
     if (net::launched_by_pmix()) {
         if (std::string why = net::bootstrap_init(&id); !why.empty()) fail_job(1, "%s", why.c_str());
         if (const char* pes = std::getenv("MOSIX_PES"); pes && std::atoi(pes) != id.npes)
-            fail_job(1, "the launcher started %d PEs but mosexec asked for %s (MOSIX_PES): do not pass -np "
-                        "to mpirun, use mosexec --pes",
+            fail_job(1,
+                     "the launcher started %d PEs but mosexec asked for %s (MOSIX_PES): do not pass -np "
+                     "to mpirun, use mosexec --pes",
                      id.npes, pes);
         bind_to_core(id.local_pe);
     } else if (const char* pes = std::getenv("MOSIX_PES"); pes && std::atoi(pes) > 1) {
-        fail_job(1, "MOSIX_PES=%s asks for several PEs, but this process was not started by a PMIx "
-                    "launcher: run it with mosexec", pes);
+        fail_job(1,
+                 "MOSIX_PES=%s asks for several PEs, but this process was not started by a PMIx "
+                 "launcher: run it with mosexec",
+                 pes);
     }
     int status = run_pe(config, id, argc, argv, user_main);
     net::bootstrap_finalize();

@@ -6,10 +6,10 @@
 // each, and returns the job's exit status.
 #pragma once
 
-#include "rank.hpp"
-
 #include <cstddef>
 #include <functional>
+
+#include "rank.hpp"
 
 extern "C" {
 // Runs `user_main` as every rank of this PE; returns the process's exit status.

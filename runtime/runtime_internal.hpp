@@ -1,13 +1,13 @@
 // runtime_internal.hpp — state and helpers shared by the runtime's own files (not the library's).
 #pragma once
 
-#include "rank.hpp"
-#include "runtime.hpp"
-#include "slots.hpp"
-
 #include <functional>
 #include <memory>
 #include <vector>
+
+#include "rank.hpp"
+#include "runtime.hpp"
+#include "slots.hpp"
 
 namespace mosix::rt {
 
@@ -18,7 +18,7 @@ struct PeState {
     std::vector<int> location;      // rank -> PE
     int pe = 0;
     int npes = 1;
-    bool networked = false;         // more than one PE: the transport is up
+    bool networked = false;  // more than one PE: the transport is up
     int live_ranks = 0;
     int exit_status = 0;  // the first failing rank's status
     int argc = 0;

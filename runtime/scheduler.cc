@@ -9,12 +9,12 @@
 // where, instead of hanging.
 #include "scheduler.hpp"
 
+#include <cstdio>
+#include <string>
+
 #include "fiber.hpp"
 #include "net/transport.hpp"
 #include "runtime_internal.hpp"
-
-#include <cstdio>
-#include <string>
 
 namespace mosix::rt {
 

@@ -23,15 +23,15 @@ std::string SlotRegion::reserve(int nranks, std::size_t stack_size) {
     constexpr std::size_t kMaxSlot = 4ULL << 30;
     std::size_t slot = std::min(kMaxSlot, per_rank / kAlign * kAlign);
     if (slot < min_slot)
-        return "cannot fit " + std::to_string(nranks) + " ranks with " +
-               std::to_string(stack_size_ >> 10) + " KiB stacks in the " +
-               std::to_string(kRegionBudget >> 40) + " TiB slot region (use a smaller --stack-size)";
+        return "cannot fit " + std::to_string(nranks) + " ranks with " + std::to_string(stack_size_ >> 10) +
+               " KiB stacks in the " + std::to_string(kRegionBudget >> 40) +
+               " TiB slot region (use a smaller --stack-size)";
     slot_size_ = slot;
     nranks_ = nranks;
     std::size_t bytes = slot_size_ * static_cast<std::size_t>(nranks);
     void* want = reinterpret_cast<void*>(kRegionBase);
-    void* got = mmap(want, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
-                     -1, 0);
+    void* got = mmap(want, bytes, PROT_NONE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
     if (got == MAP_FAILED)
         return "cannot reserve the rank slot region at " + std::to_string(kRegionBase) + " (" +
                std::to_string(bytes >> 20) + " MiB): " + std::strerror(errno);

@@ -23,7 +23,7 @@ public:
     // (which ends just above 16 TiB), so sanitizer builds use the same layout.
     static constexpr std::uintptr_t kRegionBase = 0x200000000000ULL;  // 32 TiB
     // The region must end below ~85 TiB, where PIE executables and their heap are mapped.
-    static constexpr std::size_t kRegionBudget = 48ULL << 40;         // at most 48 TiB reserved
+    static constexpr std::size_t kRegionBudget = 48ULL << 40;  // at most 48 TiB reserved
 
     // Reserves `nranks` slots large enough for `stack_size` bytes of stack and the largest heap
     // reserve that fits the budget. Returns an empty string on success, else why it failed.

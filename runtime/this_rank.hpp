@@ -11,7 +11,7 @@ extern Rank* current_rank;  // the running rank, nullptr while the scheduler its
 extern int world_size;
 extern int this_pe;
 extern int npes;
-extern int* location;  // rank -> PE where it is now (this PE's cache)
+extern int* location;            // rank -> PE where it is now (this PE's cache)
 extern unsigned location_epoch;  // changes whenever `location` may have changed
 }  // namespace detail
 

@@ -1,11 +1,8 @@
 // rank_heap_test.cc — a rank's own allocations come from its slot (so they can travel with it);
 // the library's, the scheduler's and other threads' come from the PE heap; frees go by address.
-#include <gtest/gtest.h>
-
 #include "runtime/rank_heap.hpp"
-#include "runtime/slots.hpp"
-#include "support/job.hpp"
 
+#include <gtest/gtest.h>
 #include <malloc.h>
 
 #include <cstdint>
@@ -14,6 +11,9 @@
 #include <memory>
 #include <thread>
 #include <vector>
+
+#include "runtime/slots.hpp"
+#include "support/job.hpp"
 
 using mosix::test::rank;
 using mosix::test::run_ranks;
@@ -37,26 +37,27 @@ bool in_own_slot(const void* p) {
 
 TEST(RankHeap, EveryAllocationCallOfARankLandsInItsOwnSlot) {
     SKIP_UNDER_SANITIZER();
-    EXPECT_EQ(0, run_ranks(
-                     4,
-                     [] {
-                         void* m = std::malloc(100);
-                         void* c = std::calloc(10, 100);
-                         void* r = std::realloc(std::malloc(10), 5000);
-                         void* a = aligned_alloc(4096, 8192);
-                         void* pm = nullptr;
-                         ASSERT_EQ(0, posix_memalign(&pm, 256, 1000));
-                         auto v = std::make_unique<std::vector<int>>(1000, rank());
-                         for (void* p : {m, c, r, a, pm, static_cast<void*>(v.get()),
-                                         static_cast<void*>(v->data())})
-                             EXPECT_TRUE(in_own_slot(p)) << p << " on rank " << rank();
-                         EXPECT_EQ(0u, reinterpret_cast<std::uintptr_t>(a) % 4096);
-                         EXPECT_EQ(0u, reinterpret_cast<std::uintptr_t>(pm) % 256);
-                         EXPECT_GE(malloc_usable_size(m), 100u);
-                         for (int i = 0; i < 1000; ++i) EXPECT_EQ(0, static_cast<char*>(c)[i]);
-                         for (void* p : {m, c, r, a, pm}) std::free(p);
-                     },
-                     kStack, true));
+    EXPECT_EQ(
+        0,
+        run_ranks(
+            4,
+            [] {
+                void* m = std::malloc(100);
+                void* c = std::calloc(10, 100);
+                void* r = std::realloc(std::malloc(10), 5000);
+                void* a = aligned_alloc(4096, 8192);
+                void* pm = nullptr;
+                ASSERT_EQ(0, posix_memalign(&pm, 256, 1000));
+                auto v = std::make_unique<std::vector<int>>(1000, rank());
+                for (void* p : {m, c, r, a, pm, static_cast<void*>(v.get()), static_cast<void*>(v->data())})
+                    EXPECT_TRUE(in_own_slot(p)) << p << " on rank " << rank();
+                EXPECT_EQ(0u, reinterpret_cast<std::uintptr_t>(a) % 4096);
+                EXPECT_EQ(0u, reinterpret_cast<std::uintptr_t>(pm) % 256);
+                EXPECT_GE(malloc_usable_size(m), 100u);
+                for (int i = 0; i < 1000; ++i) EXPECT_EQ(0, static_cast<char*>(c)[i]);
+                for (void* p : {m, c, r, a, pm}) std::free(p);
+            },
+            kStack, true));
 }
 
 TEST(RankHeap, LibraryAllocationsStayOnThePeHeap) {

@@ -26,9 +26,6 @@
 // or a single value. No call takes void*.
 #pragma once
 
-#include "mosix.h"
-#include "mpi.h"
-
 #include <climits>
 #include <complex>
 #include <cstddef>
@@ -41,6 +38,9 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include "mosix.h"
+#include "mpi.h"
 
 namespace mosix {
 
@@ -73,13 +73,14 @@ namespace detail {
 }
 
 inline void check(int code, const char* call) {
-    if (code != MPI_SUCCESS) [[unlikely]] throw_error(code, call);
+    if (code != MPI_SUCCESS) [[unlikely]]
+        throw_error(code, call);
 }
 
 inline int to_count(std::size_t n, const char* call) {
     if (n > static_cast<std::size_t>(INT_MAX))
-        throw Error(MPI_ERR_COUNT, std::string(call) + ": " + std::to_string(n) +
-                                       " elements exceed the MPI count limit");
+        throw Error(MPI_ERR_COUNT,
+                    std::string(call) + ": " + std::to_string(n) + " elements exceed the MPI count limit");
     return static_cast<int>(n);
 }
 
@@ -100,10 +101,10 @@ inline void set_errors_return(MPI_Comm c) {
 template <class T>
 struct datatype_of {};
 
-#define MOSIX_DATATYPE_(T, D)                          \
-    template <>                                        \
-    struct datatype_of<T> {                            \
-        static constexpr MPI_Datatype value = D;       \
+#define MOSIX_DATATYPE_(T, D)                    \
+    template <>                                  \
+    struct datatype_of<T> {                      \
+        static constexpr MPI_Datatype value = D; \
     }
 MOSIX_DATATYPE_(char, MPI_CHAR);
 MOSIX_DATATYPE_(signed char, MPI_SIGNED_CHAR);
@@ -128,7 +129,9 @@ MOSIX_DATATYPE_(std::complex<long double>, MPI_C_LONG_DOUBLE_COMPLEX);
 #undef MOSIX_DATATYPE_
 
 template <class T>
-concept Transferable = requires { datatype_of<std::remove_cv_t<T>>::value; };
+concept Transferable = requires {
+    datatype_of<std::remove_cv_t<T>>::value;
+};
 
 template <Transferable T>
 inline constexpr MPI_Datatype datatype_v = datatype_of<std::remove_cv_t<T>>::value;
@@ -136,7 +139,7 @@ inline constexpr MPI_Datatype datatype_v = datatype_of<std::remove_cv_t<T>>::val
 // A contiguous sized range of Transferable elements (std::vector, std::array, std::span, ...).
 template <class R>
 concept Buffer = std::ranges::contiguous_range<R> && std::ranges::sized_range<R> &&
-                 Transferable<std::ranges::range_value_t<R>>;
+    Transferable<std::ranges::range_value_t<R>>;
 
 // A Buffer whose elements may be written.
 template <class R>
@@ -335,21 +338,25 @@ public:
     // -- point-to-point: blocking. send returns once `data` may be reused.
     template <Transferable T>
     void send(std::span<const T> data, int dest, int tag = 0) const {
-        detail::check(MPI_Send(data.data(), detail::to_count(data.size(), "MPI_Send"), datatype_v<T>,
-                               dest, tag, c_),
-                      "MPI_Send");
+        detail::check(
+            MPI_Send(data.data(), detail::to_count(data.size(), "MPI_Send"), datatype_v<T>, dest, tag, c_),
+            "MPI_Send");
     }
     template <Buffer R>
-    void send(const R& data, int dest, int tag = 0) const { send(detail::cspan(data), dest, tag); }
+    void send(const R& data, int dest, int tag = 0) const {
+        send(detail::cspan(data), dest, tag);
+    }
     template <Transferable T>
-    void send(const T& value, int dest, int tag = 0) const { send(std::span<const T>(&value, 1), dest, tag); }
+    void send(const T& value, int dest, int tag = 0) const {
+        send(std::span<const T>(&value, 1), dest, tag);
+    }
 
     // Receives at most buf.size() elements (a longer message is Error(MPI_ERR_TRUNCATE)).
     template <Transferable T>
     Status recv(std::span<T> buf, int source = any_source, int tag = any_tag) const {
         MPI_Status s{};
-        detail::check(MPI_Recv(buf.data(), detail::to_count(buf.size(), "MPI_Recv"), datatype_v<T>,
-                               source, tag, c_, &s),
+        detail::check(MPI_Recv(buf.data(), detail::to_count(buf.size(), "MPI_Recv"), datatype_v<T>, source,
+                               tag, c_, &s),
                       "MPI_Recv");
         return Status(s);
     }
@@ -377,10 +384,9 @@ public:
     Status sendrecv(std::span<const T> out, int dest, int send_tag, std::span<U> in, int source,
                     int recv_tag) const {
         MPI_Status s{};
-        detail::check(MPI_Sendrecv(out.data(), detail::to_count(out.size(), "MPI_Sendrecv"),
-                                   datatype_v<T>, dest, send_tag, in.data(),
-                                   detail::to_count(in.size(), "MPI_Sendrecv"), datatype_v<U>,
-                                   source, recv_tag, c_, &s),
+        detail::check(MPI_Sendrecv(out.data(), detail::to_count(out.size(), "MPI_Sendrecv"), datatype_v<T>,
+                                   dest, send_tag, in.data(), detail::to_count(in.size(), "MPI_Sendrecv"),
+                                   datatype_v<U>, source, recv_tag, c_, &s),
                       "MPI_Sendrecv");
         return Status(s);
     }
@@ -407,14 +413,14 @@ public:
     template <Transferable T>
     Request isend(std::span<const T> data, int dest, int tag = 0) const {
         MPI_Request r = MPI_REQUEST_NULL;
-        detail::check(MPI_Isend(data.data(), detail::to_count(data.size(), "MPI_Isend"), datatype_v<T>,
-                                dest, tag, c_, &r),
+        detail::check(MPI_Isend(data.data(), detail::to_count(data.size(), "MPI_Isend"), datatype_v<T>, dest,
+                                tag, c_, &r),
                       "MPI_Isend");
         return Request(r);
     }
     template <Buffer R>
-        requires std::ranges::borrowed_range<R>
-    Request isend(R&& data, int dest, int tag = 0) const { return isend(detail::cspan(data), dest, tag); }
+    requires std::ranges::borrowed_range<R> Request isend(R&& data, int dest, int tag = 0)
+    const { return isend(detail::cspan(data), dest, tag); }
     template <Transferable T>
     Request isend(const T& value, int dest, int tag = 0) const {
         return isend(std::span<const T>(&value, 1), dest, tag);
@@ -425,16 +431,14 @@ public:
     template <Transferable T>
     Request irecv(std::span<T> buf, int source = any_source, int tag = any_tag) const {
         MPI_Request r = MPI_REQUEST_NULL;
-        detail::check(MPI_Irecv(buf.data(), detail::to_count(buf.size(), "MPI_Irecv"), datatype_v<T>,
-                                source, tag, c_, &r),
+        detail::check(MPI_Irecv(buf.data(), detail::to_count(buf.size(), "MPI_Irecv"), datatype_v<T>, source,
+                                tag, c_, &r),
                       "MPI_Irecv");
         return Request(r);
     }
     template <MutableBuffer R>
-        requires std::ranges::borrowed_range<R>
-    Request irecv(R&& buf, int source = any_source, int tag = any_tag) const {
-        return irecv(detail::mspan(buf), source, tag);
-    }
+    requires std::ranges::borrowed_range<R> Request irecv(R&& buf, int source = any_source, int tag = any_tag)
+    const { return irecv(detail::mspan(buf), source, tag); }
     template <Transferable T>
     Request irecv(T& value, int source = any_source, int tag = any_tag) const {
         return irecv(std::span<T>(&value, 1), source, tag);
@@ -444,14 +448,18 @@ public:
     // Copies root's `data` into every rank's `data` (same size everywhere).
     template <Transferable T>
     void broadcast(std::span<T> data, int root) const {
-        detail::check(MPI_Bcast(data.data(), detail::to_count(data.size(), "MPI_Bcast"), datatype_v<T>,
-                                root, c_),
-                      "MPI_Bcast");
+        detail::check(
+            MPI_Bcast(data.data(), detail::to_count(data.size(), "MPI_Bcast"), datatype_v<T>, root, c_),
+            "MPI_Bcast");
     }
     template <MutableBuffer R>
-    void broadcast(R& data, int root) const { broadcast(detail::mspan(data), root); }
+    void broadcast(R& data, int root) const {
+        broadcast(detail::mspan(data), root);
+    }
     template <Transferable T>
-    void broadcast(T& value, int root) const { broadcast(std::span<T>(&value, 1), root); }
+    void broadcast(T& value, int root) const {
+        broadcast(std::span<T>(&value, 1), root);
+    }
 
     // Element-wise reduction of every rank's `in` into root's `out` (same size as `in`; `out` is
     // ignored elsewhere). The value form returns the result at root, T{} elsewhere.
@@ -459,7 +467,7 @@ public:
     void reduce(std::span<const T> in, std::span<T> out, Op op, int root) const {
         if (rank() == root && out.size() != in.size())
             detail::size_mismatch("MPI_Reduce", "output holds " + std::to_string(out.size()) +
-                                                     " elements, input " + std::to_string(in.size()));
+                                                    " elements, input " + std::to_string(in.size()));
         detail::check(MPI_Reduce(in.data(), out.data(), detail::to_count(in.size(), "MPI_Reduce"),
                                  datatype_v<T>, op.handle, root, c_),
                       "MPI_Reduce");
@@ -480,7 +488,7 @@ public:
     void all_reduce(std::span<const T> in, std::span<T> out, Op op) const {
         if (out.size() != in.size())
             detail::size_mismatch("MPI_Allreduce", "output holds " + std::to_string(out.size()) +
-                                                        " elements, input " + std::to_string(in.size()));
+                                                       " elements, input " + std::to_string(in.size()));
         detail::check(MPI_Allreduce(in.data(), out.data(), detail::to_count(in.size(), "MPI_Allreduce"),
                                     datatype_v<T>, op.handle, c_),
                       "MPI_Allreduce");
@@ -536,7 +544,9 @@ public:
                       "MPI_Allgather");
     }
     template <Buffer R, MutableBuffer S>
-    void all_gather(const R& in, S&& out) const { all_gather(detail::cspan(in), detail::mspan(out)); }
+    void all_gather(const R& in, S&& out) const {
+        all_gather(detail::cspan(in), detail::mspan(out));
+    }
     template <Buffer R>
     std::vector<element_t<R>> all_gather(const R& in) const {
         std::vector<element_t<R>> out(std::ranges::size(in) * size());
@@ -544,7 +554,9 @@ public:
         return out;
     }
     template <Transferable T>
-    std::vector<T> all_gather(const T& value) const { return all_gather(std::span<const T>(&value, 1)); }
+    std::vector<T> all_gather(const T& value) const {
+        return all_gather(std::span<const T>(&value, 1));
+    }
 
     // Root's `in` (size() * out.size() elements; ignored elsewhere) is cut into size() blocks in
     // rank order; rank i receives block i into `out`. The value form hands each rank one element.
@@ -556,7 +568,9 @@ public:
                       "MPI_Scatter");
     }
     template <Buffer R, MutableBuffer S>
-    void scatter(const R& in, S&& out, int root) const { scatter(detail::cspan(in), detail::mspan(out), root); }
+    void scatter(const R& in, S&& out, int root) const {
+        scatter(detail::cspan(in), detail::mspan(out), root);
+    }
     template <Buffer R>
     element_t<R> scatter(const R& in, int root) const {
         element_t<R> v{};
@@ -579,7 +593,9 @@ public:
                       "MPI_Alltoall");
     }
     template <Buffer R, MutableBuffer S>
-    void all_to_all(const R& in, S&& out) const { all_to_all(detail::cspan(in), detail::mspan(out)); }
+    void all_to_all(const R& in, S&& out) const {
+        all_to_all(detail::cspan(in), detail::mspan(out));
+    }
     template <Buffer R>
     std::vector<element_t<R>> all_to_all(const R& in) const {
         std::vector<element_t<R>> out(std::ranges::size(in));

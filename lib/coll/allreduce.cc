@@ -8,8 +8,8 @@
 // 14 us against 30 us. Doubling would only win with about one rank per PE.
 #include "coll.hpp"
 #include "coll_util.hpp"
-#include "hierarchical.hpp"
 #include "halving.hpp"
+#include "hierarchical.hpp"
 
 namespace mosix::lib::coll {
 

@@ -1,6 +1,5 @@
 // barrier.cc — dissemination barrier: ceil(log2 p) rounds, any p.
 #include "coll.hpp"
-
 #include "coll_util.hpp"
 #include "hierarchical.hpp"
 #include "lib/p2p.hpp"

@@ -9,11 +9,11 @@
 
 #include <mpi.h>
 
+#include <cstddef>
+
 #include "lib/datatype.hpp"
 #include "lib/op.hpp"
 #include "lib/rank_state.hpp"
-
-#include <cstddef>
 
 namespace mosix::lib::coll {
 
@@ -24,20 +24,19 @@ void barrier(const Comm& comm);
 void bcast(void* buf, std::size_t bytes, int root, const Comm& comm);
 
 // `sbuf` may equal MPI_IN_PLACE where the standard allows it; the bindings pass it through.
-void reduce(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_Datatype type,
-            const OpRef& op, int root, const Comm& comm);
+void reduce(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_Datatype type, const OpRef& op,
+            int root, const Comm& comm);
 void allreduce(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_Datatype type,
                const OpRef& op, const Comm& comm);
-void scan(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_Datatype type,
-          const OpRef& op, const Comm& comm);
-void exscan(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_Datatype type,
-            const OpRef& op, const Comm& comm);
+void scan(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_Datatype type, const OpRef& op,
+          const Comm& comm);
+void exscan(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_Datatype type, const OpRef& op,
+            const Comm& comm);
 void reduce_scatter(const void* sbuf, void* rbuf, const int* recvcounts, const Datatype& dt,
                     MPI_Datatype type, const OpRef& op, const Comm& comm);
 
 // Counts and displacements below are in bytes (the bindings convert from elements).
-void gather(const void* sbuf, std::size_t sbytes, void* rbuf, std::size_t rbytes, int root,
-            const Comm& comm);
+void gather(const void* sbuf, std::size_t sbytes, void* rbuf, std::size_t rbytes, int root, const Comm& comm);
 void gatherv(const void* sbuf, std::size_t sbytes, void* rbuf, const std::size_t* rbytes,
              const std::size_t* rdispls, int root, const Comm& comm);
 void scatter(const void* sbuf, std::size_t sbytes, void* rbuf, std::size_t rbytes, int root,

@@ -1,9 +1,10 @@
 // hierarchical.cc — the two-level versions of barrier, bcast, reduce and allreduce (see
 // hierarchy.hpp). Each returns false, doing nothing, when the flat algorithm should run instead.
 // Reductions are hierarchical only for commutative operations: grouping by PE reorders operands.
+#include "hierarchical.hpp"
+
 #include "coll.hpp"
 #include "coll_util.hpp"
-#include "hierarchical.hpp"
 #include "hierarchy.hpp"
 
 namespace mosix::lib::coll {
@@ -93,8 +94,8 @@ bool hierarchical_reduce(const void* sbuf, void* rbuf, int count, const Datatype
     return true;
 }
 
-bool hierarchical_allreduce(const void* sbuf, void* rbuf, int count, const Datatype& dt,
-                            MPI_Datatype type, const OpRef& op, const Comm& comm) {
+bool hierarchical_allreduce(const void* sbuf, void* rbuf, int count, const Datatype& dt, MPI_Datatype type,
+                            const OpRef& op, const Comm& comm) {
     if (!op.commutative || count == 0) return false;
     const std::size_t n = static_cast<std::size_t>(count) * dt.size;
     const Hierarchy* h = hierarchy_of(comm);

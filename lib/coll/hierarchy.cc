@@ -1,10 +1,10 @@
 #include "hierarchy.hpp"
 
-#include "runtime/this_rank.hpp"
-
 #include <cstdlib>
 #include <cstring>
 #include <unordered_map>
+
+#include "runtime/this_rank.hpp"
 
 namespace mosix::lib::coll {
 
@@ -21,8 +21,8 @@ struct Shared {
     bool useful = false;
     bool one_per_pe = false;
     bool blocked = false;  // each PE's members are consecutive ranks of the communicator
-    GroupPtr local;    // world ranks of the members on this PE
-    GroupPtr leaders;  // world rank of each PE's leader
+    GroupPtr local;        // world ranks of the members on this PE
+    GroupPtr leaders;      // world rank of each PE's leader
     std::vector<int> leader_of_pe;
 };
 
@@ -84,7 +84,8 @@ const Hierarchy* hierarchy_of(const Comm& comm) {
         h->local.rank = s->local->rank_of_world(me);
         h->is_leader = h->local.rank == 0;
         h->leaders.group = s->leaders;
-        h->leaders.rank = h->is_leader ? s->leader_of_pe[static_cast<std::size_t>(rt::this_pe())] : MPI_UNDEFINED;
+        h->leaders.rank =
+            h->is_leader ? s->leader_of_pe[static_cast<std::size_t>(rt::this_pe())] : MPI_UNDEFINED;
         h->leader_of_pe = s->leader_of_pe;
         h->blocked = s->blocked;
     }

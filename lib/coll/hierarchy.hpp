@@ -9,19 +9,19 @@
 // A hierarchy is derived from the location cache and rebuilt when rank locations change.
 #pragma once
 
-#include "lib/rank_state.hpp"
-
 #include <memory>
 #include <vector>
+
+#include "lib/rank_state.hpp"
 
 namespace mosix::lib::coll {
 
 struct Hierarchy {
-    unsigned epoch = 0;                // rt::location_epoch() it was built for
-    Comm local;                        // the members on this PE, in parent order; rank 0 leads
-    Comm leaders;                      // each PE's leader, in parent order (valid on leaders)
+    unsigned epoch = 0;  // rt::location_epoch() it was built for
+    Comm local;          // the members on this PE, in parent order; rank 0 leads
+    Comm leaders;        // each PE's leader, in parent order (valid on leaders)
     bool is_leader = false;
-    std::vector<int> leader_of_pe;     // PE -> index in `leaders`, -1 if no member there
+    std::vector<int> leader_of_pe;  // PE -> index in `leaders`, -1 if no member there
     // Each PE's members are consecutive ranks (block placement, MPI_COMM_WORLD): then a binomial
     // tree already crosses between PEs only P - 1 times, and tree-shaped collectives gain nothing
     // from two levels; only those that exchange with far ranks every round (barrier) do.

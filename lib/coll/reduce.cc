@@ -2,8 +2,8 @@
 // a binomial gather of the reduced blocks for large ones, so each rank moves O(n) bytes.
 #include "coll.hpp"
 #include "coll_util.hpp"
-#include "hierarchical.hpp"
 #include "halving.hpp"
+#include "hierarchical.hpp"
 
 namespace mosix::lib::coll {
 

@@ -14,8 +14,7 @@ namespace mosix::lib {
 inline int check_comm(MPI_Comm comm, const char* call, Comm** out) {
     if (int e = check_initialized(call)) return e;
     Comm* c = comm_get(comm);
-    MOSIX_CHECK(c, MPI_COMM_WORLD, MPI_ERR_COMM, call, "communicator %#x is not a valid communicator",
-                comm);
+    MOSIX_CHECK(c, MPI_COMM_WORLD, MPI_ERR_COMM, call, "communicator %#x is not a valid communicator", comm);
     *out = c;
     return MPI_SUCCESS;
 }
@@ -40,8 +39,8 @@ inline int check_dest(const Comm& c, MPI_Comm comm, int rank, const char* call) 
 }
 
 inline int check_source(const Comm& c, MPI_Comm comm, int rank, const char* call) {
-    MOSIX_CHECK(rank == MPI_PROC_NULL || rank == MPI_ANY_SOURCE || (rank >= 0 && rank < c.size()),
-                comm, MPI_ERR_RANK, call, "source rank %d is not in 0..%d", rank, c.size() - 1);
+    MOSIX_CHECK(rank == MPI_PROC_NULL || rank == MPI_ANY_SOURCE || (rank >= 0 && rank < c.size()), comm,
+                MPI_ERR_RANK, call, "source rank %d is not in 0..%d", rank, c.size() - 1);
     return MPI_SUCCESS;
 }
 

@@ -1,6 +1,5 @@
 // coll.cc — the collective bindings: argument checks, element counts and displacements to bytes,
 // then the algorithms in lib/coll. Arguments that only the root uses are checked only there.
-#include "runtime/library_entry.hpp"
 #include "lib/coll/coll.hpp"
 
 #include <mpi.h>
@@ -10,6 +9,7 @@
 
 #include "checks.hpp"
 #include "op_check.hpp"
+#include "runtime/library_entry.hpp"
 #include "runtime/rank_memory.hpp"
 
 using namespace mosix::lib;
@@ -267,8 +267,9 @@ int MPI_Gather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* 
     Comm* c = nullptr;
     std::size_t sbytes = 0, rbytes = 0;
     if (int e = check_comm(comm, call, &c)) return e;
-    if (int e = check_rooted(*c, comm, root, RootedSide{sendbuf, sendcount, sendtype},
-                             RootedSide{recvbuf, recvcount, recvtype}, true, "recvbuf", call, &sbytes, &rbytes))
+    if (int e =
+            check_rooted(*c, comm, root, RootedSide{sendbuf, sendcount, sendtype},
+                         RootedSide{recvbuf, recvcount, recvtype}, true, "recvbuf", call, &sbytes, &rbytes))
         return e;
     coll::gather(sendbuf, sbytes, recvbuf, rbytes, root, *c);
     return MPI_SUCCESS;
@@ -311,8 +312,9 @@ int MPI_Scatter(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void*
     Comm* c = nullptr;
     std::size_t sbytes = 0, rbytes = 0;
     if (int e = check_comm(comm, call, &c)) return e;
-    if (int e = check_rooted(*c, comm, root, RootedSide{recvbuf, recvcount, recvtype},
-                             RootedSide{sendbuf, sendcount, sendtype}, false, "sendbuf", call, &rbytes, &sbytes))
+    if (int e =
+            check_rooted(*c, comm, root, RootedSide{recvbuf, recvcount, recvtype},
+                         RootedSide{sendbuf, sendcount, sendtype}, false, "sendbuf", call, &rbytes, &sbytes))
         return e;
     coll::scatter(sendbuf, sbytes, recvbuf, rbytes, root, *c);
     return MPI_SUCCESS;

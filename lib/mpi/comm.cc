@@ -1,10 +1,10 @@
 // comm.cc — the communicator constructors and destructor: argument checks, then lib/comm.hpp.
-#include "runtime/library_entry.hpp"
 #include "lib/comm.hpp"
 
 #include <mpi.h>
 
 #include "checks.hpp"
+#include "runtime/library_entry.hpp"
 
 using namespace mosix::lib;
 

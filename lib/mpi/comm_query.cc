@@ -1,11 +1,11 @@
 // comm_query.cc — the hot communicator queries (rank, size) and attributes and names.
-#include "runtime/library_entry.hpp"
 #include <mpi.h>
-
-#include "checks.hpp"
 
 #include <climits>
 #include <cstring>
+
+#include "checks.hpp"
+#include "runtime/library_entry.hpp"
 
 using namespace mosix::lib;
 
@@ -48,10 +48,18 @@ int MPI_Comm_get_attr(MPI_Comm comm, int keyval, void* attribute_val, int* flag)
     static int tag_ub = INT_MAX, host = MPI_PROC_NULL, io = MPI_ANY_SOURCE, wtime_global = 0;
     int* value = nullptr;
     switch (keyval) {
-        case MPI_TAG_UB: value = &tag_ub; break;
-        case MPI_HOST: value = &host; break;
-        case MPI_IO: value = &io; break;
-        case MPI_WTIME_IS_GLOBAL: value = &wtime_global; break;
+        case MPI_TAG_UB:
+            value = &tag_ub;
+            break;
+        case MPI_HOST:
+            value = &host;
+            break;
+        case MPI_IO:
+            value = &io;
+            break;
+        case MPI_WTIME_IS_GLOBAL:
+            value = &wtime_global;
+            break;
         default:
             return raise_error(comm, MPI_ERR_KEYVAL, "MPI_Comm_get_attr",
                                "keyval %d is not a known attribute key", keyval);

@@ -1,17 +1,16 @@
 // env.cc — MPI_Init/Finalize and the environment queries.
-#include "runtime/library_entry.hpp"
 #include <mpi.h>
-
-#include "lib/coll/coll.hpp"
-#include "lib/errors.hpp"
-#include "lib/rank_state.hpp"
-#include "runtime/runtime.hpp"
-
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+
+#include "lib/coll/coll.hpp"
+#include "lib/errors.hpp"
+#include "lib/rank_state.hpp"
+#include "runtime/library_entry.hpp"
+#include "runtime/runtime.hpp"
 
 using namespace mosix::lib;
 
@@ -52,8 +51,7 @@ int init_common(const char* call) {
     if (!mosix::rt::this_rank())
         mosix::rt::fail_job(1, "%s called outside a rank (from a thread or a static constructor)", call);
     RankState& s = self_state();
-    if (s.initialized)
-        return raise_error(MPI_COMM_WORLD, MPI_ERR_OTHER, call, "MPI is already initialized");
+    if (s.initialized) return raise_error(MPI_COMM_WORLD, MPI_ERR_OTHER, call, "MPI is already initialized");
     mosix::rt::set_rank_exit_check(check_rank_exit);
     mosix::rt::set_blocked_describer(describe_blocked);
     s.initialized = true;
@@ -72,9 +70,8 @@ int MPI_Init(int*, char***) {
 int MPI_Init_thread(int*, char***, int required, int* provided) {
     MOSIX_LIBRARY_ENTRY();
     if (int e = init_common("MPI_Init_thread")) return e;
-    MOSIX_CHECK(required >= MPI_THREAD_SINGLE && required <= MPI_THREAD_MULTIPLE, MPI_COMM_WORLD,
-                MPI_ERR_ARG, "MPI_Init_thread", "required thread level %d is not one of MPI_THREAD_*",
-                required);
+    MOSIX_CHECK(required >= MPI_THREAD_SINGLE && required <= MPI_THREAD_MULTIPLE, MPI_COMM_WORLD, MPI_ERR_ARG,
+                "MPI_Init_thread", "required thread level %d is not one of MPI_THREAD_*", required);
     MOSIX_CHECK(provided, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Init_thread", "provided is NULL");
     // Ranks are fibers of one thread: only the rank itself may call MPI.
     *provided = required < MPI_THREAD_FUNNELED ? required : MPI_THREAD_FUNNELED;

@@ -1,13 +1,14 @@
 // errors.cc — error strings and error handlers.
-#include "runtime/library_entry.hpp"
-#include <mpi.h>
-
 #include "lib/errors.hpp"
-#include "lib/handles.hpp"
-#include "lib/rank_state.hpp"
+
+#include <mpi.h>
 
 #include <cstdio>
 #include <cstring>
+
+#include "lib/handles.hpp"
+#include "lib/rank_state.hpp"
+#include "runtime/library_entry.hpp"
 
 using namespace mosix::lib;
 
@@ -39,8 +40,8 @@ int MPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler errhandler) {
     MOSIX_LIBRARY_ENTRY();
     if (int e = check_initialized("MPI_Comm_set_errhandler")) return e;
     Comm* c = comm_get(comm);
-    MOSIX_CHECK(c, MPI_COMM_WORLD, MPI_ERR_COMM, "MPI_Comm_set_errhandler",
-                "communicator %#x is not valid", comm);
+    MOSIX_CHECK(c, MPI_COMM_WORLD, MPI_ERR_COMM, "MPI_Comm_set_errhandler", "communicator %#x is not valid",
+                comm);
     int i = handle_index(HandleKind::errhandler, errhandler);
     RankState& s = self_state();
     bool ok = i == 0 || i == 1 ||
@@ -56,8 +57,8 @@ int MPI_Comm_get_errhandler(MPI_Comm comm, MPI_Errhandler* errhandler) {
     MOSIX_LIBRARY_ENTRY();
     if (int e = check_initialized("MPI_Comm_get_errhandler")) return e;
     Comm* c = comm_get(comm);
-    MOSIX_CHECK(c, MPI_COMM_WORLD, MPI_ERR_COMM, "MPI_Comm_get_errhandler",
-                "communicator %#x is not valid", comm);
+    MOSIX_CHECK(c, MPI_COMM_WORLD, MPI_ERR_COMM, "MPI_Comm_get_errhandler", "communicator %#x is not valid",
+                comm);
     MOSIX_CHECK(errhandler, comm, MPI_ERR_ARG, "MPI_Comm_get_errhandler", "errhandler is NULL");
     *errhandler = c->errhandler;
     return MPI_SUCCESS;
@@ -98,8 +99,7 @@ int MPI_Comm_call_errhandler(MPI_Comm comm, int errorcode) {
     if (int e = check_initialized("MPI_Comm_call_errhandler")) return e;
     MOSIX_CHECK(comm_get(comm), MPI_COMM_WORLD, MPI_ERR_COMM, "MPI_Comm_call_errhandler",
                 "communicator %#x is not valid", comm);
-    raise_error(comm, errorcode, "MPI_Comm_call_errhandler", "error %d raised by the program",
-                errorcode);
+    raise_error(comm, errorcode, "MPI_Comm_call_errhandler", "error %d raised by the program", errorcode);
     return MPI_SUCCESS;
 }
 

@@ -1,13 +1,13 @@
 // group.cc — the group bindings: handle and rank checks, then set operations over world ranks.
 // Groups are immutable and shared, so an operation whose result equals an input returns that
 // input's group instead of a copy.
-#include "runtime/library_entry.hpp"
 #include <mpi.h>
 
 #include <vector>
 
 #include "lib/comm.hpp"
 #include "lib/errors.hpp"
+#include "runtime/library_entry.hpp"
 
 using namespace mosix::lib;
 

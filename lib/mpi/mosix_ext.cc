@@ -1,16 +1,14 @@
 // mosix_ext.cc — mosix's own calls (mosix.h). Migration and checkpointing are not available yet:
 // those calls validate like MPI calls and say so, so programs written against them keep working.
 #include <mosix.h>
+#include <unistd.h>
 
-#include "runtime/library_entry.hpp"
+#include <cstring>
 
 #include "lib/coll/coll.hpp"
 #include "lib/errors.hpp"
 #include "lib/rank_state.hpp"
-
-#include <unistd.h>
-
-#include <cstring>
+#include "runtime/library_entry.hpp"
 
 using namespace mosix::lib;
 
@@ -40,9 +38,9 @@ int mosix_migrate_to(int pe) {
     MOSIX_CHECK(pe >= 0, MPI_COMM_WORLD, MPI_ERR_ARG, "mosix_migrate_to", "PE %d is negative", pe);
     MOSIX_CHECK(pe < mosix::rt::npes(), MPI_COMM_WORLD, MPI_ERR_ARG, "mosix_migrate_to",
                 "PE %d does not exist (the job has %d)", pe, mosix::rt::npes());
-    MOSIX_CHECK(pe == mosix::rt::this_pe(), MPI_COMM_WORLD, MPI_ERR_UNSUPPORTED_OPERATION,
-                "mosix_migrate_to", "cannot move to PE %d: migration is not available yet (this rank is on PE %d)",
-                pe, mosix::rt::this_pe());
+    MOSIX_CHECK(pe == mosix::rt::this_pe(), MPI_COMM_WORLD, MPI_ERR_UNSUPPORTED_OPERATION, "mosix_migrate_to",
+                "cannot move to PE %d: migration is not available yet (this rank is on PE %d)", pe,
+                mosix::rt::this_pe());
     return MPI_SUCCESS;
 }
 

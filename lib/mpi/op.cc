@@ -1,13 +1,13 @@
 // op.cc — the operation bindings: user-defined reduction operations and MPI_Reduce_local.
 // User ops live in the calling rank's table (RankState::ops); their handles follow the predefined
 // ones, so the handle index minus MOSIX_OP_PREDEFINED_COUNT is the table slot.
-#include "runtime/library_entry.hpp"
 #include <mpi.h>
 
 #include "lib/errors.hpp"
 #include "lib/handles.hpp"
 #include "lib/rank_state.hpp"
 #include "op_check.hpp"
+#include "runtime/library_entry.hpp"
 
 using namespace mosix::lib;
 

@@ -1,13 +1,14 @@
 // p2p.cc — the point-to-point bindings: argument checks, then the engine in lib/p2p.hpp.
-#include "runtime/library_entry.hpp"
-#include <mpi.h>
-
-#include "checks.hpp"
 #include "lib/p2p.hpp"
-#include "runtime/scheduler.hpp"
+
+#include <mpi.h>
 
 #include <cstring>
 #include <vector>
+
+#include "checks.hpp"
+#include "runtime/library_entry.hpp"
+#include "runtime/scheduler.hpp"
 
 using namespace mosix::lib;
 
@@ -36,8 +37,8 @@ int start_send(const void* buf, int count, MPI_Datatype type, int dest, int tag,
     return MPI_SUCCESS;
 }
 
-int start_recv(void* buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm,
-               Request* req, const char* call) {
+int start_recv(void* buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm, Request* req,
+               const char* call) {
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
     if (int e = check_comm(comm, call, &c)) return e;
@@ -146,8 +147,8 @@ int MPI_Irecv(void* buf, int count, MPI_Datatype datatype, int source, int tag, 
 }
 
 int MPI_Sendrecv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag,
-                 void* recvbuf, int recvcount, MPI_Datatype recvtype, int source, int recvtag,
-                 MPI_Comm comm, MPI_Status* status) {
+                 void* recvbuf, int recvcount, MPI_Datatype recvtype, int source, int recvtag, MPI_Comm comm,
+                 MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Sendrecv";
     Request recv;
@@ -165,8 +166,8 @@ int MPI_Sendrecv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, int 
     return report_recv_error(comm, &recv, call);
 }
 
-int MPI_Sendrecv_replace(void* buf, int count, MPI_Datatype datatype, int dest, int sendtag,
-                         int source, int recvtag, MPI_Comm comm, MPI_Status* status) {
+int MPI_Sendrecv_replace(void* buf, int count, MPI_Datatype datatype, int dest, int sendtag, int source,
+                         int recvtag, MPI_Comm comm, MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Sendrecv_replace";
     Comm* c = nullptr;
@@ -176,8 +177,8 @@ int MPI_Sendrecv_replace(void* buf, int count, MPI_Datatype datatype, int dest, 
     // The outgoing message must leave the buffer before the incoming one lands in it.
     std::vector<unsigned char> copy(static_cast<std::size_t>(count) * dt->size);
     if (!copy.empty()) std::memcpy(copy.data(), buf, copy.size());
-    return MPI_Sendrecv(copy.data(), count, datatype, dest, sendtag, buf, count, datatype, source,
-                        recvtag, comm, status);
+    return MPI_Sendrecv(copy.data(), count, datatype, dest, sendtag, buf, count, datatype, source, recvtag,
+                        comm, status);
 }
 
 int MPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status* status) {
@@ -213,7 +214,8 @@ int MPI_Iprobe(int source, int tag, MPI_Comm comm, int* flag, MPI_Status* status
     }
     Envelope env;
     *flag = probe(c->context, source, tag, false, &env);
-    if (!*flag) mosix::rt::yield();  // a polling loop must let the sender run
+    if (!*flag)
+        mosix::rt::yield();  // a polling loop must let the sender run
     else if (status != MPI_STATUS_IGNORE)
         *status = MPI_Status{env.source, env.tag, MPI_SUCCESS, 0, static_cast<long long>(env.bytes)};
     return MPI_SUCCESS;
@@ -240,11 +242,10 @@ int MPI_Test_cancelled(const MPI_Status* status, int* flag) {
 
 int MPI_Get_count(const MPI_Status* status, MPI_Datatype datatype, int* count) {
     MOSIX_LIBRARY_ENTRY();
-    MOSIX_CHECK(status && status != MPI_STATUS_IGNORE && count, MPI_COMM_WORLD, MPI_ERR_ARG,
-                "MPI_Get_count", "status or count is NULL");
+    MOSIX_CHECK(status && status != MPI_STATUS_IGNORE && count, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Get_count",
+                "status or count is NULL");
     const Datatype* dt = datatype_get(datatype);
-    MOSIX_CHECK(dt, MPI_COMM_WORLD, MPI_ERR_TYPE, "MPI_Get_count", "datatype %#x is not valid",
-                datatype);
+    MOSIX_CHECK(dt, MPI_COMM_WORLD, MPI_ERR_TYPE, "MPI_Get_count", "datatype %#x is not valid", datatype);
     if (dt->size == 0)
         *count = 0;
     else if (status->mosix_bytes % static_cast<long long>(dt->size))

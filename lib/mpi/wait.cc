@@ -1,9 +1,9 @@
 // wait.cc — completion of nonblocking requests: the Wait and Test families and Request_free.
-#include "runtime/library_entry.hpp"
 #include <mpi.h>
 
 #include "lib/errors.hpp"
 #include "lib/p2p.hpp"
+#include "runtime/library_entry.hpp"
 #include "runtime/scheduler.hpp"
 
 using namespace mosix::lib;
@@ -27,8 +27,7 @@ MPI_Status* status_at(MPI_Status* array, int i) {
 int check_request_array(int count, MPI_Request* requests, const char* call) {
     if (int e = check_initialized(call)) return e;
     MOSIX_CHECK(count >= 0, MPI_COMM_WORLD, MPI_ERR_COUNT, call, "count %d is negative", count);
-    MOSIX_CHECK(requests || count == 0, MPI_COMM_WORLD, MPI_ERR_REQUEST, call,
-                "array of requests is NULL");
+    MOSIX_CHECK(requests || count == 0, MPI_COMM_WORLD, MPI_ERR_REQUEST, call, "array of requests is NULL");
     for (int i = 0; i < count; ++i)
         MOSIX_CHECK(requests[i] == MPI_REQUEST_NULL || request_valid(requests[i]), MPI_COMM_WORLD,
                     MPI_ERR_REQUEST, call, "request %d is not a valid request", i);
@@ -140,8 +139,10 @@ int MPI_Testany(int count, MPI_Request requests[], int* index, int* flag, MPI_St
     }
     *index = MPI_UNDEFINED;
     *flag = any_active ? 0 : 1;
-    if (!any_active) set_status(status, kEmptyStatus);
-    else mosix::rt::yield();
+    if (!any_active)
+        set_status(status, kEmptyStatus);
+    else
+        mosix::rt::yield();
     return MPI_SUCCESS;
 }
 
@@ -169,8 +170,7 @@ int MPI_Waitany(int count, MPI_Request requests[], int* index, MPI_Status* statu
     }
 }
 
-int MPI_Testsome(int incount, MPI_Request requests[], int* outcount, int indices[],
-                 MPI_Status* statuses) {
+int MPI_Testsome(int incount, MPI_Request requests[], int* outcount, int indices[], MPI_Status* statuses) {
     MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Testsome";
     if (int e = check_request_array(incount, requests, call)) return e;
@@ -191,8 +191,7 @@ int MPI_Testsome(int incount, MPI_Request requests[], int* outcount, int indices
     return failed ? MPI_ERR_IN_STATUS : MPI_SUCCESS;
 }
 
-int MPI_Waitsome(int incount, MPI_Request requests[], int* outcount, int indices[],
-                 MPI_Status* statuses) {
+int MPI_Waitsome(int incount, MPI_Request requests[], int* outcount, int indices[], MPI_Status* statuses) {
     MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Waitsome";
     if (int e = check_request_array(incount, requests, call)) return e;

@@ -1,7 +1,6 @@
 #include "bootstrap.hpp"
 
 #include <pmix.h>
-
 #include <sched.h>
 
 #include <atomic>
@@ -25,11 +24,20 @@ bool get_u32(const pmix_proc_t& who, const char* key, int* out) {
     if (PMIx_Get(&who, key, nullptr, 0, &v) != PMIX_SUCCESS || !v) return false;
     bool ok = true;
     switch (v->type) {
-        case PMIX_UINT32: *out = static_cast<int>(v->data.uint32); break;
-        case PMIX_UINT16: *out = static_cast<int>(v->data.uint16); break;
-        case PMIX_INT: *out = v->data.integer; break;
-        case PMIX_PROC_RANK: *out = static_cast<int>(v->data.rank); break;
-        default: ok = false;
+        case PMIX_UINT32:
+            *out = static_cast<int>(v->data.uint32);
+            break;
+        case PMIX_UINT16:
+            *out = static_cast<int>(v->data.uint16);
+            break;
+        case PMIX_INT:
+            *out = v->data.integer;
+            break;
+        case PMIX_PROC_RANK:
+            *out = static_cast<int>(v->data.rank);
+            break;
+        default:
+            ok = false;
     }
     PMIX_VALUE_RELEASE(v);
     return ok;
@@ -105,8 +113,10 @@ std::string bootstrap_fence(void (*progress)()) {
     pmix_status_t rc = PMIx_Fence_nb(nullptr, 0, nullptr, 0, cb, &done);
     if (rc != PMIX_SUCCESS) return pmix_error("PMIx_Fence_nb", rc);
     while (!done.flag.load(std::memory_order_acquire)) {
-        if (progress) progress();
-        else sched_yield();
+        if (progress)
+            progress();
+        else
+            sched_yield();
     }
     return done.status == PMIX_SUCCESS ? std::string() : pmix_error("PMIx_Fence", done.status);
 }

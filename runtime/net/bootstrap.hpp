@@ -10,8 +10,8 @@
 namespace mosix::rt::net {
 
 struct PeIdentity {
-    int pe = 0;     // this PE's index in the job
-    int npes = 1;   // PEs in the job
+    int pe = 0;          // this PE's index in the job
+    int npes = 1;        // PEs in the job
     int local_pe = 0;    // index among the PEs on this host
     int local_npes = 1;  // PEs on this host
 };

@@ -19,7 +19,7 @@ struct Transport {
     ucp_worker_h worker = nullptr;
     int efd = -1;
     std::vector<std::vector<unsigned char>> addresses;  // by PE
-    std::vector<ucp_ep_h> endpoints;                     // by PE, created on first send
+    std::vector<ucp_ep_h> endpoints;                    // by PE, created on first send
     TransportHandlers handlers{};
     bool active = false;
 };
@@ -118,8 +118,8 @@ std::string transport_init(const PeIdentity& id, const TransportHandlers& handle
 
 bool transport_active() noexcept { return tp.active; }
 
-bool transport_send(int pe, const void* header, std::size_t header_len, const void* data,
-                    std::size_t len, bool rendezvous, void* ctx) {
+bool transport_send(int pe, const void* header, std::size_t header_len, const void* data, std::size_t len,
+                    bool rendezvous, void* ctx) {
     ucp_ep_h ep = endpoint(pe);
     if (!ep) {
         tp.handlers.send_done(ctx, false);

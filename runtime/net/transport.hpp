@@ -12,10 +12,10 @@
 // must not block, switch fibers or call transport_progress() (UCX asserts on re-entry).
 #pragma once
 
-#include "bootstrap.hpp"
-
 #include <cstddef>
 #include <string>
+
+#include "bootstrap.hpp"
 
 namespace mosix::rt::net {
 
@@ -24,17 +24,16 @@ namespace mosix::rt::net {
 // the caller's context pointer is all the transport keeps.
 using CompletionFn = void (*)(void* ctx, bool ok);
 
-
 // An arrived message. For eager ones `data` holds `len` bytes, valid during the call only, and
 // `rendezvous` is null. For rendezvous ones `rendezvous` is a descriptor to pass to
 // transport_fetch() later; the handler returns true if it kept it.
-using ReceiveFn = bool (*)(const void* header, std::size_t header_len, const void* data,
-                           std::size_t len, void* rendezvous);
+using ReceiveFn = bool (*)(const void* header, std::size_t header_len, const void* data, std::size_t len,
+                           void* rendezvous);
 
 struct TransportHandlers {
-    ReceiveFn receive;       // a message arrived
-    CompletionFn send_done;  // a transport_send that did not complete at once has
-    CompletionFn fetch_done; // a transport_fetch that did not complete at once has
+    ReceiveFn receive;        // a message arrived
+    CompletionFn send_done;   // a transport_send that did not complete at once has
+    CompletionFn fetch_done;  // a transport_fetch that did not complete at once has
 };
 
 // Creates this PE's worker and exchanges addresses with every PE (collective over the job).
@@ -46,8 +45,8 @@ bool transport_active() noexcept;
 // Sends header + data to PE `pe`. Returns true if the send completed at once (no handler runs);
 // otherwise send_done(ctx, ok) runs from a later transport_progress(). A send that cannot even
 // start (no route to the PE) calls send_done(ctx, false) before returning false.
-bool transport_send(int pe, const void* header, std::size_t header_len, const void* data,
-                    std::size_t len, bool rendezvous, void* ctx);
+bool transport_send(int pe, const void* header, std::size_t header_len, const void* data, std::size_t len,
+                    bool rendezvous, void* ctx);
 
 // Fetches a kept rendezvous message into buf (len must equal the message length). Same
 // completion contract as transport_send, with fetch_done.

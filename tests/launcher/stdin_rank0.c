@@ -9,8 +9,10 @@ int main(int argc, char** argv) {
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     if (rank == 0) {
         char line[256];
-        if (fgets(line, sizeof line, stdin)) printf("rank 0 read: %s", line);
-        else printf("rank 0 read nothing\n");
+        if (fgets(line, sizeof line, stdin))
+            printf("rank 0 read: %s", line);
+        else
+            printf("rank 0 read nothing\n");
     }
     MPI_Barrier(MPI_COMM_WORLD);
     MPI_Finalize();

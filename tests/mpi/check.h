@@ -15,20 +15,20 @@ static inline void check_failed(const char* file, int line, const char* what) {
     MPI_Abort(MPI_COMM_WORLD, 1);
 }
 
-#define CHECK(cond)                                                  \
-    do {                                                             \
-        if (!(cond)) check_failed(__FILE__, __LINE__, #cond);        \
+#define CHECK(cond)                                           \
+    do {                                                      \
+        if (!(cond)) check_failed(__FILE__, __LINE__, #cond); \
     } while (0)
 
 /* printf from rank 0 of MPI_COMM_WORLD only. */
-#define SAY(...)                                                     \
-    do {                                                             \
-        int say_rank_ = 0;                                           \
-        MPI_Comm_rank(MPI_COMM_WORLD, &say_rank_);                   \
-        if (say_rank_ == 0) {                                        \
-            printf(__VA_ARGS__);                                     \
-            fflush(stdout);                                          \
-        }                                                            \
+#define SAY(...)                                   \
+    do {                                           \
+        int say_rank_ = 0;                         \
+        MPI_Comm_rank(MPI_COMM_WORLD, &say_rank_); \
+        if (say_rank_ == 0) {                      \
+            printf(__VA_ARGS__);                   \
+            fflush(stdout);                        \
+        }                                          \
     } while (0)
 
 #endif

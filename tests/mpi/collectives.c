@@ -1,15 +1,15 @@
 /* collectives.c — every collective against answers computed in closed form, with roots other than
  * 0, MPI_IN_PLACE, pair types for MINLOC/MAXLOC, and buffers large enough for the bandwidth paths. */
-#include "check.h"
-
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
+
 /* Per rank, never global: globals are shared by all ranks of a PE under mosix. */
-#define WHO                                 \
-    int rank = 0, size = 0;                 \
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);   \
-    MPI_Comm_size(MPI_COMM_WORLD, &size);  \
+#define WHO                               \
+    int rank = 0, size = 0;               \
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank); \
+    MPI_Comm_size(MPI_COMM_WORLD, &size); \
     (void)rank, (void)size
 
 static void bcast_reduce(void) {
@@ -33,8 +33,7 @@ static void bcast_reduce(void) {
     MPI_Reduce(in, out, 5, MPI_LONG_LONG, MPI_SUM, r, MPI_COMM_WORLD);
     if (rank == r)
         for (int j = 0; j < 5; ++j) CHECK(out[j] == (long long)j * size * (size - 1) / 2);
-    SAY("bcast: ok; reduce sum to root %d: last element %lld\n", r,
-        (long long)4 * size * (size - 1) / 2);
+    SAY("bcast: ok; reduce sum to root %d: last element %lld\n", r, (long long)4 * size * (size - 1) / 2);
 }
 
 static void allreduce(void) {
@@ -58,10 +57,15 @@ static void allreduce(void) {
     for (int i = 0; i < size; ++i) bx_expect ^= 1 << (i % 16);
     CHECK(land == (size == 1) && lor == 1 && bx == bx_expect);
 
-    struct { double v; int i; } loc = {(double)((rank + size / 2) % size), rank}, mloc;
+    struct {
+        double v;
+        int i;
+    } loc = {(double)((rank + size / 2) % size), rank}, mloc;
     MPI_Allreduce(&loc, &mloc, 1, MPI_DOUBLE_INT, MPI_MAXLOC, MPI_COMM_WORLD);
     CHECK(mloc.v == size - 1 && mloc.i == size - 1 - size / 2);
-    struct { int v, i; } tie = {rank / 2, rank}, mintie;
+    struct {
+        int v, i;
+    } tie = {rank / 2, rank}, mintie;
     MPI_Allreduce(&tie, &mintie, 1, MPI_2INT, MPI_MINLOC, MPI_COMM_WORLD);
     CHECK(mintie.v == 0 && mintie.i == 0); /* ties go to the lowest index */
 
@@ -72,8 +76,7 @@ static void allreduce(void) {
     double base = (double)size * (size - 1) / 2;
     for (int j = 0; j < n; j += 997) CHECK(a[j] == base + (double)j * size);
     free(a);
-    SAY("allreduce: max %d min %d prod %g bxor %#x maxloc %g@%d\n", mx, mn, prod, bx, mloc.v,
-        mloc.i);
+    SAY("allreduce: max %d min %d prod %g bxor %#x maxloc %g@%d\n", mx, mn, prod, bx, mloc.v, mloc.i);
 }
 
 static void scans(void) {

@@ -3,10 +3,10 @@
 #include "check.h"
 
 /* Per rank, never global: globals are shared by all ranks of a PE under mosix. */
-#define WHO                                 \
-    int rank = 0, size = 0;                 \
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);   \
-    MPI_Comm_size(MPI_COMM_WORLD, &size);  \
+#define WHO                               \
+    int rank = 0, size = 0;               \
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank); \
+    MPI_Comm_size(MPI_COMM_WORLD, &size); \
     (void)rank, (void)size
 
 static void split_by_colour(void) {
@@ -34,8 +34,8 @@ static void split_by_colour(void) {
     MPI_Comm_free(&half);
     MPI_Comm_free(&sub);
     CHECK(sub == MPI_COMM_NULL);
-    SAY("split: colour 0 has %d ranks, world rank 0 is its rank %d, sum %d\n", (size + 2) / 3,
-        (size - 1) / 3, sum);
+    SAY("split: colour 0 has %d ranks, world rank 0 is its rank %d, sum %d\n", (size + 2) / 3, (size - 1) / 3,
+        sum);
 }
 
 static void undefined_colour(void) {

@@ -1,8 +1,8 @@
 /* p2p_completion.c — request completion calls: Waitany, Waitsome, Testall (before and after the
  * message exists), Testany, Waitall with null entries, Request_free, large (rendezvous) messages. */
-#include "check.h"
-
 #include <stdlib.h>
+
+#include "check.h"
 
 static void waitany(int rank, int size) {
     if (rank != 0) {

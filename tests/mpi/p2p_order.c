@@ -1,8 +1,8 @@
 /* p2p_order.c — matching semantics: non-overtaking order under wildcards, tag selection, probe of
  * unknown-length messages, MPI_PROC_NULL, receive cancel, Sendrecv_replace ring shift. */
-#include "check.h"
-
 #include <stdlib.h>
+
+#include "check.h"
 
 enum { PER_SENDER = 20 };
 
@@ -37,8 +37,7 @@ static void tag_selection(int rank, int size) {
         return;
     }
     int got[3];
-    for (int t = 3; t >= 1; --t)
-        MPI_Recv(&got[t - 1], 1, MPI_INT, 1, t, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    for (int t = 3; t >= 1; --t) MPI_Recv(&got[t - 1], 1, MPI_INT, 1, t, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     CHECK(got[0] == 10 && got[1] == 20 && got[2] == 30);
     SAY("tags: received in reverse tag order: %d %d %d\n", got[2], got[1], got[0]);
 }

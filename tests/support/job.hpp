@@ -11,9 +11,9 @@
 
 #include <mpi.h>
 
-#include "runtime/runtime.hpp"
-
 #include <functional>
+
+#include "runtime/runtime.hpp"
 
 namespace mosix::test {
 
