@@ -5,7 +5,16 @@
 // hold: two messages from one sender on one communicator are matched in the order they were sent,
 // as long as they are delivered to this engine in that order (the transport's job).
 // The engine knows ranks only as numbers in a communicator; it never asks where a rank lives.
+//
+// A deep unexpected queue (ranks that send ahead, e.g. the leaves of a reduction called in a loop,
+// pile up thousands of messages at their parent) would make every receive scan past other senders'
+// messages. Past kIndexAt entries the queue is also indexed by (context, source): a receive for a
+// specific source then scans only that sender's messages, still oldest first. Short queues — the
+// common case — are scanned directly, so the fast path pays nothing for the index.
 #pragma once
+
+#include <cstdint>
+#include <unordered_map>
 
 #include "request.hpp"
 
@@ -20,6 +29,8 @@ struct Unexpected {
     std::size_t capacity = 0;       // inline data capacity (pool size class)
     Unexpected* prev = nullptr;
     Unexpected* next = nullptr;
+    Unexpected* source_prev = nullptr;  // links in the (context, source) index, when it exists
+    Unexpected* source_next = nullptr;
     unsigned char* data() { return reinterpret_cast<unsigned char*>(this + 1); }
 };
 
@@ -51,7 +62,6 @@ inline bool envelope_matches(const Envelope& e, std::uint32_t context, int sourc
 
 struct MatchQueues {
     IntrusiveQueue<Request> posted;
-    IntrusiveQueue<Unexpected> unexpected;
     bool wake_on_arrival = false;  // the rank blocks in Probe: any arrival may be what it waits for
 
     // The oldest posted receive that `e` matches, removed from the queue; nullptr if none.
@@ -68,10 +78,79 @@ struct MatchQueues {
 
     // The oldest unexpected message matching the specification; not removed.
     Unexpected* find_unexpected(std::uint32_t context, int source, int tag) const noexcept {
+        if (indexed_ && source != MPI_ANY_SOURCE) {
+            auto it = by_source_.find(key(context, source));
+            if (it == by_source_.end()) return nullptr;
+            for (Unexpected* u = it->second.head; u; u = u->source_next)
+                if (tag == MPI_ANY_TAG || tag == u->env.tag) return u;
+            return nullptr;
+        }
         for (Unexpected* u = unexpected.head; u; u = u->next)
             if (envelope_matches(u->env, context, source, tag)) return u;
         return nullptr;
     }
+
+    void push_unexpected(Unexpected* u) {
+        unexpected.push(u);
+        ++unexpected_count_;
+        if (indexed_)
+            index_add(u);
+        else if (unexpected_count_ > kIndexAt)
+            build_index();
+    }
+
+    void remove_unexpected(Unexpected* u) noexcept {
+        unexpected.remove(u);
+        --unexpected_count_;
+        if (!indexed_) return;
+        index_remove(u);
+        if (unexpected_count_ == 0) {  // drained: back to plain scanning
+            by_source_.clear();
+            indexed_ = false;
+        }
+    }
+
+    // Every unexpected message, in arrival order. Read freely; change only through push_unexpected
+    // and remove_unexpected, which keep the index in step.
+    IntrusiveQueue<Unexpected> unexpected;
+
+private:
+    static constexpr std::size_t kIndexAt = 64;
+
+    struct SourceList {
+        Unexpected* head = nullptr;
+        Unexpected* tail = nullptr;
+    };
+
+    static std::uint64_t key(std::uint32_t context, int source) noexcept {
+        return (static_cast<std::uint64_t>(context) << 32) | static_cast<std::uint32_t>(source);
+    }
+
+    void index_add(Unexpected* u) {
+        SourceList& l = by_source_[key(u->env.context, u->env.source)];
+        u->source_next = nullptr;
+        u->source_prev = l.tail;
+        (l.tail ? l.tail->source_next : l.head) = u;
+        l.tail = u;
+    }
+
+    void index_remove(Unexpected* u) noexcept {
+        auto it = by_source_.find(key(u->env.context, u->env.source));
+        SourceList& l = it->second;
+        (u->source_prev ? u->source_prev->source_next : l.head) = u->source_next;
+        (u->source_next ? u->source_next->source_prev : l.tail) = u->source_prev;
+        u->source_prev = u->source_next = nullptr;
+        if (!l.head) by_source_.erase(it);
+    }
+
+    void build_index() {
+        indexed_ = true;
+        for (Unexpected* u = unexpected.head; u; u = u->next) index_add(u);
+    }
+
+    std::size_t unexpected_count_ = 0;
+    bool indexed_ = false;
+    std::unordered_map<std::uint64_t, SourceList> by_source_;
 };
 
 }  // namespace mosix::lib

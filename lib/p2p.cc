@@ -77,7 +77,7 @@ void send_start(Request* req, int dest_world, const Envelope& env, const void* b
         req->bytes = env.bytes;
     }
     u->env = env;
-    ds.queues.unexpected.push(u);
+    ds.queues.push_unexpected(u);
     if (ds.queues.wake_on_arrival) rt::wake(dest);
 }
 
@@ -88,7 +88,7 @@ void recv_start(Request* req) {
         s.queues.posted.push(req);
         return;
     }
-    s.queues.unexpected.remove(u);
+    s.queues.remove_unexpected(u);
     if (u->remote) {
         remote_fetch_into(req, u->env, u->remote);
     } else if (Request* sender = u->rendezvous) {

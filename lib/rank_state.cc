@@ -17,7 +17,7 @@ RankState::~RankState() {
         }
     }
     while (Unexpected* u = queues.unexpected.head) {
-        queues.unexpected.remove(u);
+        queues.remove_unexpected(u);
         rt::rank_free(u);
     }
 }

@@ -61,7 +61,7 @@ bool arrive(rt::Rank* dst, const WireHeader& w, const void* data, void* rendezvo
         u->remote = rendezvous;
     else if (env.bytes)
         std::memcpy(u->data(), data, env.bytes);
-    ds.queues.unexpected.push(u);
+    ds.queues.push_unexpected(u);
     if (ds.queues.wake_on_arrival) rt::wake(dst);
     return rendezvous != nullptr;
 }

@@ -345,3 +345,54 @@ TEST(P2P, RequestFreeOfPendingSendStillDelivers) {
                   MPI_Barrier(MPI_COMM_WORLD);
               }));
 }
+
+namespace {
+int* v_done() {
+    static int done;
+    return &done;
+}
+}  // namespace
+
+TEST(P2P, DeepUnexpectedQueueKeepsPerSenderOrderForEveryKindOfReceive) {
+    // 4 senders x 100 messages queue up (well past the point where the engine indexes the queue
+    // by sender); the receiver then mixes specific-source, specific-tag and wildcard receives.
+    static constexpr int kPerSender = 100;
+    EXPECT_EQ(0, run_ranks(5, [] {
+                  if (rank() != 0) {
+                      for (int i = 0; i < kPerSender; ++i) {
+                          int v[2] = {rank(), i};
+                          MPI_Send(v, 2, MPI_INT, 0, i % 4, MPI_COMM_WORLD);
+                      }
+                      int done = 1;
+                      MPI_Send(&done, 1, MPI_INT, 0, 99, MPI_COMM_WORLD);
+                      return;
+                  }
+                  for (int s = 1; s <= 4; ++s)  // every message is queued before the first receive
+                      MPI_Recv(v_done(), 1, MPI_INT, MPI_ANY_SOURCE, 99, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                  int v[2];
+                  MPI_Status st;
+                  // Sender 3's tag-2 messages first: i = 2, 6, 10, ... in order.
+                  for (int i = 2; i < kPerSender; i += 4) {
+                      MPI_Recv(v, 2, MPI_INT, 3, 2, MPI_COMM_WORLD, &st);
+                      EXPECT_EQ(i, v[1]);
+                  }
+                  int flag = 0;
+                  MPI_Iprobe(2, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);  // oldest from sender 2: i = 0
+                  EXPECT_TRUE(flag);
+                  EXPECT_EQ(0, st.MPI_TAG);
+                  // Then everything else through wildcards: each sender's remaining messages in send order.
+                  std::vector<int> last(5, -1);
+                  for (int k = 0; k < 4 * kPerSender - kPerSender / 4; ++k) {
+                      MPI_Recv(v, 2, MPI_INT, MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &st);
+                      EXPECT_EQ(st.MPI_SOURCE, v[0]);
+                      EXPECT_GT(v[1], last[static_cast<std::size_t>(v[0])]) << "from " << v[0];
+                      if (v[0] == 3) {
+                          EXPECT_NE(2, v[1] % 4);
+                      }
+                      last[static_cast<std::size_t>(v[0])] = v[1];
+                  }
+                  for (int s = 1; s <= 4; ++s) EXPECT_EQ(kPerSender - 1, last[static_cast<std::size_t>(s)]);
+                  MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
+                  EXPECT_FALSE(flag);
+              }));
+}
