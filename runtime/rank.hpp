@@ -29,6 +29,7 @@ struct Rank {
     bool started = false;
     int library_depth = 0;  // > 0 while the rank is inside the library (see library_entry.hpp)
     void* lib = nullptr;    // the communication library's per-rank state (opaque here)
+    void* locals = nullptr;  // rank-local storage table (rank_local.hpp), in the rank's memory
 };
 
 }  // namespace mosix::rt

@@ -203,6 +203,7 @@ void release_ranks(PeState& p) {
     for (int i = 0; i < p.config.nranks; ++i) {
         Rank& r = p.ranks[static_cast<std::size_t>(i)];
         if (r.lib && p.release_lib) p.release_lib(&r);
+        std::free(r.locals);  // the rank-local table (by address: rank heap or PE heap)
     }
     p.ranks.reset();
 }

@@ -55,6 +55,22 @@ int mosix_balance(void);
  * MPI_Init..MPI_Finalize. */
 int mosix_checkpoint(void);
 
+/* Rank-local storage: the answer to mutable globals. Ranks share a PE's globals, so a variable
+ * that must hold one value per rank (a counter, a cache, "my rank") is reached through an id
+ * instead — any address that is the same for every rank, typically that of a static object:
+ *
+ *     static char counter_id;                           // its address is the id
+ *     void** slot = mosix_rank_local(&counter_id);
+ *     if (!*slot) *slot = calloc(1, sizeof(long));      // first use on this rank
+ *     ++*(long*)*slot;
+ *
+ * Returns the address of the calling rank's pointer-sized slot for `id`, NULL on first use for
+ * that id; the slot lives in the rank's own memory and stays valid for the rank's lifetime (and
+ * moves with the rank). Memory the rank stores there is the rank's own. Returns NULL (and reports
+ * MPI_ERR_ARG through MPI_COMM_WORLD's handler) if id is NULL, or if called outside a rank.
+ * May be called before MPI_Init and after MPI_Finalize. */
+void** mosix_rank_local(const void* id);
+
 #ifdef __cplusplus
 }
 #endif

@@ -695,6 +695,28 @@ inline void balance() {
     detail::set_errors_return(MPI_COMM_WORLD);
     detail::check(mosix_balance(), "mosix_balance");
 }
+// A variable with one value per rank, for state a program would otherwise keep in a global
+// (globals are shared by the ranks of a PE). Declare it static or global; each rank sees its own
+// T, value-initialised on the rank's first use and living in the rank's memory:
+//
+//     static mosix::RankLocal<int> calls;
+//     ++*calls;
+//
+// T must be default-constructible. Destructors of the per-rank values do not run (a rank's memory
+// is released with the rank).
+template <class T>
+class RankLocal {
+public:
+    T& operator*() const { return get(); }
+    T* operator->() const { return &get(); }
+    T& get() const {
+        void** slot = mosix_rank_local(this);
+        if (!slot) throw Error(MPI_ERR_ARG, "mosix_rank_local: called outside a rank");
+        if (!*slot) *slot = new T();  // allocated by the rank's own code: in its own memory
+        return *static_cast<T*>(*slot);
+    }
+};
+
 // Checkpoints the job; throws Error(MPI_ERR_UNSUPPORTED_OPERATION) until checkpointing exists.
 inline void checkpoint() {
     detail::set_errors_return(MPI_COMM_WORLD);

@@ -9,6 +9,7 @@
 #include "lib/errors.hpp"
 #include "lib/rank_state.hpp"
 #include "runtime/library_entry.hpp"
+#include "runtime/rank_local.hpp"
 
 using namespace mosix::lib;
 
@@ -58,6 +59,19 @@ int mosix_checkpoint(void) {
     if (int e = check_initialized("mosix_checkpoint")) return e;
     return raise_error(MPI_COMM_WORLD, MPI_ERR_UNSUPPORTED_OPERATION, "mosix_checkpoint",
                        "checkpoint/restart is not available yet");
+}
+
+void** mosix_rank_local(const void* id) {
+    MOSIX_LIBRARY_ENTRY();
+    mosix::rt::Rank* r = mosix::rt::this_rank();
+    if (!r) return nullptr;
+    if (!id) {
+        raise_error(MPI_COMM_WORLD, MPI_ERR_ARG, "mosix_rank_local", "id is NULL");
+        return nullptr;
+    }
+    void** slot = mosix::rt::rank_local_slot(r, id);
+    if (!slot) raise_error(MPI_COMM_WORLD, MPI_ERR_NO_MEM, "mosix_rank_local", "out of memory for the table");
+    return slot;
 }
 
 }  // extern "C"
