@@ -103,30 +103,63 @@ struct RootedSide {
     MPI_Datatype type;
 };
 
-// Gather and scatter check the same things, mirrored: `own` is every rank's block (MPI_IN_PLACE
-// allowed at the root only), `all` the root's whole buffer (named `all_name` in messages). The
-// root's own block must be as large as one block of `all`; `own_is_sent` says which way the bytes
-// flow (gather sends its own block, scatter receives it). Sets the two byte counts.
+// Gather and scatter (and their v forms) check the same things, mirrored: `own` is every rank's
+// block (MPI_IN_PLACE allowed at the root only), `all` the root's whole buffer (named `all_name` in
+// messages). The root's own block must be as large as its block of `all`; `own_is_sent` says which
+// way the bytes flow (gather sends its own block, scatter receives it).
+int check_own_side(const Comm& c, MPI_Comm comm, int root, RootedSide own, const char* call,
+                   std::size_t* own_bytes) {
+    if (int e = check_root(c, comm, root, call)) return e;
+    const bool inplace = own.buf == MPI_IN_PLACE;
+    MOSIX_CHECK(!inplace || c.rank == root, comm, MPI_ERR_BUFFER, call,
+                "MPI_IN_PLACE is only allowed at the root");
+    if (inplace) return MPI_SUCCESS;
+    const Datatype* dt = nullptr;
+    if (int e = check_buffer(c, comm, own.buf, own.count, own.type, call, &dt)) return e;
+    *own_bytes = bytes_of(own.count, *dt);
+    return MPI_SUCCESS;
+}
+
+// The root's own block against its block of `all` (an in-place root takes the latter's size).
+int check_root_block(MPI_Comm comm, bool inplace, bool own_is_sent, std::size_t* own_bytes,
+                     std::size_t root_block, const char* call) {
+    if (inplace) *own_bytes = root_block;
+    return own_is_sent ? check_same_size(comm, *own_bytes, root_block, call)
+                       : check_same_size(comm, root_block, *own_bytes, call);
+}
+
 int check_rooted(const Comm& c, MPI_Comm comm, int root, RootedSide own, RootedSide all, bool own_is_sent,
                  const char* all_name, const char* call, std::size_t* own_bytes, std::size_t* all_bytes) {
-    if (int e = check_root(c, comm, root, call)) return e;
-    const bool is_root = c.rank == root, inplace = own.buf == MPI_IN_PLACE;
-    MOSIX_CHECK(!inplace || is_root, comm, MPI_ERR_BUFFER, call, "MPI_IN_PLACE is only allowed at the root");
+    if (int e = check_own_side(c, comm, root, own, call, own_bytes)) return e;
+    if (c.rank != root) return MPI_SUCCESS;
     const Datatype* dt = nullptr;
-    if (!inplace) {
-        if (int e = check_buffer(c, comm, own.buf, own.count, own.type, call, &dt)) return e;
-        *own_bytes = bytes_of(own.count, *dt);
-    }
-    if (is_root) {
-        if (int e = check_buffer(c, comm, all.buf, all.count, all.type, call, &dt)) return e;
-        if (int e = check_not_in_place(comm, all.buf, all_name, call)) return e;
-        *all_bytes = bytes_of(all.count, *dt);
-        if (inplace) *own_bytes = *all_bytes;
-        if (int e = own_is_sent ? check_same_size(comm, *own_bytes, *all_bytes, call)
-                                : check_same_size(comm, *all_bytes, *own_bytes, call))
-            return e;
-    }
-    return MPI_SUCCESS;
+    if (int e = check_buffer(c, comm, all.buf, all.count, all.type, call, &dt)) return e;
+    if (int e = check_not_in_place(comm, all.buf, all_name, call)) return e;
+    *all_bytes = bytes_of(all.count, *dt);
+    return check_root_block(comm, own.buf == MPI_IN_PLACE, own_is_sent, own_bytes, *all_bytes, call);
+}
+
+// The root's side of gatherv / scatterv: per-rank counts and displacements.
+struct RootedLayout {
+    const void* buf;
+    const int* counts;
+    const int* displs;
+    MPI_Datatype type;
+};
+
+int check_rooted_v(const Comm& c, MPI_Comm comm, int root, RootedSide own, RootedLayout all, bool own_is_sent,
+                   const char* all_name, const char* counts_name, const char* call, std::size_t* own_bytes,
+                   RankVector<std::size_t>* all_bytes, RankVector<std::size_t>* all_displs) {
+    if (int e = check_own_side(c, comm, root, own, call, own_bytes)) return e;
+    if (c.rank != root) return MPI_SUCCESS;
+    const Datatype* dt = nullptr;
+    if (int e = check_type(comm, all.type, call, &dt)) return e;
+    if (int e = check_not_in_place(comm, all.buf, all_name, call)) return e;
+    if (int e = check_layout(comm, c.size(), all.buf, all.counts, all.displs, *dt, counts_name, "displs",
+                             call, all_bytes, all_displs))
+        return e;
+    return check_root_block(comm, own.buf == MPI_IN_PLACE, own_is_sent, own_bytes,
+                            (*all_bytes)[static_cast<std::size_t>(root)], call);
 }
 
 extern "C" {
@@ -280,27 +313,13 @@ int MPI_Gatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void*
     MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Gatherv";
     Comm* c = nullptr;
-    const Datatype *sdt = nullptr, *rdt = nullptr;
-    if (int e = check_comm(comm, call, &c)) return e;
-    if (int e = check_root(*c, comm, root, call)) return e;
-    const bool is_root = c->rank == root, inplace = sendbuf == MPI_IN_PLACE;
-    MOSIX_CHECK(!inplace || is_root, comm, MPI_ERR_BUFFER, call, "MPI_IN_PLACE is only allowed at the root");
     std::size_t sbytes = 0;
-    if (!inplace) {
-        if (int e = check_buffer(*c, comm, sendbuf, sendcount, sendtype, call, &sdt)) return e;
-        sbytes = bytes_of(sendcount, *sdt);
-    }
     RankVector<std::size_t> rbytes, rdispls;
-    if (is_root) {
-        if (int e = check_type(comm, recvtype, call, &rdt)) return e;
-        if (int e = check_not_in_place(comm, recvbuf, "recvbuf", call)) return e;
-        if (int e = check_layout(comm, c->size(), recvbuf, recvcounts, displs, *rdt, "recvcounts", "displs",
-                                 call, &rbytes, &rdispls))
-            return e;
-        std::size_t own = rbytes[static_cast<std::size_t>(root)];
-        if (inplace) sbytes = own;
-        if (int e = check_same_size(comm, sbytes, own, call)) return e;
-    }
+    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_rooted_v(*c, comm, root, RootedSide{sendbuf, sendcount, sendtype},
+                               RootedLayout{recvbuf, recvcounts, displs, recvtype}, true, "recvbuf",
+                               "recvcounts", call, &sbytes, &rbytes, &rdispls))
+        return e;
     coll::gatherv(sendbuf, sbytes, recvbuf, rbytes.data(), rdispls.data(), root, *c);
     return MPI_SUCCESS;
 }
@@ -325,27 +344,13 @@ int MPI_Scatterv(const void* sendbuf, const int sendcounts[], const int displs[]
     MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Scatterv";
     Comm* c = nullptr;
-    const Datatype *sdt = nullptr, *rdt = nullptr;
-    if (int e = check_comm(comm, call, &c)) return e;
-    if (int e = check_root(*c, comm, root, call)) return e;
-    const bool is_root = c->rank == root, inplace = recvbuf == MPI_IN_PLACE;
-    MOSIX_CHECK(!inplace || is_root, comm, MPI_ERR_BUFFER, call, "MPI_IN_PLACE is only allowed at the root");
     std::size_t rbytes = 0;
-    if (!inplace) {
-        if (int e = check_buffer(*c, comm, recvbuf, recvcount, recvtype, call, &rdt)) return e;
-        rbytes = bytes_of(recvcount, *rdt);
-    }
     RankVector<std::size_t> sbytes, sdispls;
-    if (is_root) {
-        if (int e = check_type(comm, sendtype, call, &sdt)) return e;
-        if (int e = check_not_in_place(comm, sendbuf, "sendbuf", call)) return e;
-        if (int e = check_layout(comm, c->size(), sendbuf, sendcounts, displs, *sdt, "sendcounts", "displs",
-                                 call, &sbytes, &sdispls))
-            return e;
-        std::size_t own = sbytes[static_cast<std::size_t>(root)];
-        if (inplace) rbytes = own;
-        if (int e = check_same_size(comm, own, rbytes, call)) return e;
-    }
+    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_rooted_v(*c, comm, root, RootedSide{recvbuf, recvcount, recvtype},
+                               RootedLayout{sendbuf, sendcounts, displs, sendtype}, false, "sendbuf",
+                               "sendcounts", call, &rbytes, &sbytes, &sdispls))
+        return e;
     coll::scatterv(sendbuf, sbytes.data(), sdispls.data(), recvbuf, rbytes, root, *c);
     return MPI_SUCCESS;
 }
