@@ -19,13 +19,13 @@ int buffer_class(std::size_t bytes) noexcept {
 
 }  // namespace
 
-Unexpected* unexpected_alloc(RankState& s, std::size_t bytes) {
+Unexpected* unexpected_alloc(rt::Rank* receiver, RankState& s, std::size_t bytes) {
     int c = buffer_class(bytes);
     Unexpected* u = s.free_buffers[c];
     if (u) {
         s.free_buffers[c] = u->next;
     } else {
-        u = static_cast<Unexpected*>(rt::rank_alloc(sizeof(Unexpected) + kBufferClassBytes[c]));
+        u = static_cast<Unexpected*>(rt::rank_alloc(receiver, sizeof(Unexpected) + kBufferClassBytes[c]));
         u->capacity = kBufferClassBytes[c];
     }
     u->rendezvous = nullptr;
@@ -67,11 +67,11 @@ void send_start(Request* req, int dest_world, const Envelope& env, const void* b
     }
     Unexpected* u;
     if (env.bytes <= kEagerLimit && !synchronous) {
-        u = unexpected_alloc(ds, env.bytes);
+        u = unexpected_alloc(dest, ds, env.bytes);
         if (env.bytes) std::memcpy(u->data(), buf, env.bytes);
         req->complete = true;
     } else {
-        u = unexpected_alloc(ds, 0);
+        u = unexpected_alloc(dest, ds, 0);
         u->rendezvous = req;
         req->buf = const_cast<void*>(buf);
         req->bytes = env.bytes;

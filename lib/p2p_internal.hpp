@@ -11,8 +11,9 @@ namespace mosix::lib {
 // buffer, with MPI_ERR_TRUNCATE) and completes it.
 void deliver(Request* recv, const Envelope& env, const void* data) noexcept;
 
-// An unexpected-message record from the receiver's pool, with room for `bytes` inline bytes.
-Unexpected* unexpected_alloc(RankState& s, std::size_t bytes);
+// An unexpected-message record from the receiver's pool (in the receiver's memory), with room for
+// `bytes` inline bytes.
+Unexpected* unexpected_alloc(rt::Rank* receiver, RankState& s, std::size_t bytes);
 void unexpected_free(RankState& s, Unexpected* u) noexcept;
 
 }  // namespace mosix::lib

@@ -26,14 +26,13 @@ namespace {
 
 void release_state(rt::Rank* r) {
     auto* s = static_cast<RankState*>(r->lib);
-    s->~RankState();
-    rt::rank_free(s);
+    delete s;
     r->lib = nullptr;
 }
 
 RankState* create_state(rt::Rank* r) {
     rt::set_rank_release(release_state);
-    auto* s = new (rt::rank_alloc(sizeof(RankState))) RankState();
+    auto* s = new RankState();  // PE heap: its containers are PE-heap objects (migration serializes it)
     int n = rt::world_size();
     s->comms.resize(2);
     Comm& world = s->comms[0];

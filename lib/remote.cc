@@ -55,7 +55,7 @@ bool arrive(rt::Rank* dst, const WireHeader& w, const void* data, void* rendezvo
             deliver(recv, env, data);
         return false;
     }
-    Unexpected* u = unexpected_alloc(ds, rendezvous ? 0 : env.bytes);
+    Unexpected* u = unexpected_alloc(dst, ds, rendezvous ? 0 : env.bytes);
     u->env = env;
     if (rendezvous)
         u->remote = rendezvous;
@@ -147,7 +147,7 @@ void remote_fetch_into(Request* recv, const Envelope& env, void* desc) {
     } else {
         recv->status_bytes = recv->bytes;
         recv->status_error = MPI_ERR_TRUNCATE;
-        recv->scratch = rt::rank_alloc(env.bytes);
+        recv->scratch = rt::rank_alloc(recv->owner, env.bytes);
         target = recv->scratch;
     }
     if (rt::net::transport_fetch(desc, target, env.bytes, recv)) fetch_done(recv, true);

@@ -22,7 +22,7 @@ void request_complete(Request* r) noexcept {
 Request* request_alloc(RequestKind kind) {
     RankState& s = self_state();
     if (!s.free_requests) {
-        auto* chunk = static_cast<Request*>(rt::rank_alloc(sizeof(Request) * kChunk));
+        auto* chunk = static_cast<Request*>(rt::rank_alloc(rt::this_rank(), sizeof(Request) * kChunk));
         s.request_chunks.push_back(chunk);
         for (int i = 0; i < kChunk; ++i) {
             Request* r = new (&chunk[i]) Request();

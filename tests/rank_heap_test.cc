@@ -60,24 +60,57 @@ TEST(RankHeap, EveryAllocationCallOfARankLandsInItsOwnSlot) {
             kStack, true));
 }
 
-TEST(RankHeap, LibraryAllocationsStayOnThePeHeap) {
+TEST(RankHeap, LibraryBookkeepingStaysOnThePeHeap) {
     SKIP_UNDER_SANITIZER();
     EXPECT_EQ(0, run_ranks(
                      7,
                      [] {
+                         // Communicator tables and groups are the library's, on the PE heap:
+                         // fifty live communicators cost the rank's heap only the message buffers
+                         // their creation used (pooled, bounded by messages in flight), not fifty
+                         // table entries and groups.
+                         MPI_Barrier(MPI_COMM_WORLD);
                          std::size_t before = mosix::rt::rank_heap_in_use(rank());
-                         MPI_Comm dup = MPI_COMM_NULL, split = MPI_COMM_NULL;
-                         MPI_Comm_dup(MPI_COMM_WORLD, &dup);
-                         MPI_Comm_split(MPI_COMM_WORLD, rank() % 2, -rank(), &split);
+                         std::vector<MPI_Comm> comms(50, MPI_COMM_NULL);
+                         for (std::size_t i = 0; i < comms.size(); ++i) {
+                             if (i % 2)
+                                 MPI_Comm_dup(MPI_COMM_WORLD, &comms[i]);
+                             else
+                                 MPI_Comm_split(MPI_COMM_WORLD, rank() % 2, -rank(), &comms[i]);
+                         }
+                         std::size_t grown = mosix::rt::rank_heap_in_use(rank()) - before;
+                         EXPECT_LT(grown, 4096u + comms.size() * sizeof(MPI_Comm));
+                         for (MPI_Comm& c : comms) MPI_Comm_free(&c);
+                     },
+                     kStack, true));
+}
+
+TEST(RankHeap, RequestsAndUnexpectedMessagesLiveInTheirOwnersSlot) {
+    SKIP_UNDER_SANITIZER();
+    EXPECT_EQ(0, run_ranks(
+                     2,
+                     [] {
+                         // A request object is its owner's: the MPI_Request handle must stay valid
+                         // wherever the rank runs.
+                         int v = rank();
                          MPI_Request req;
-                         int v = rank(), me = -1;
-                         MPI_Comm_rank(split, &me);
-                         MPI_Isend(&v, 1, MPI_INT, me, 0, split, &req);
-                         MPI_Recv(&v, 1, MPI_INT, MPI_ANY_SOURCE, 0, split, MPI_STATUS_IGNORE);
+                         MPI_Isend(&v, 1, MPI_INT, rank(), 0, MPI_COMM_WORLD, &req);
+                         EXPECT_TRUE(in_own_slot(req));
+                         MPI_Recv(&v, 1, MPI_INT, rank(), 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
                          MPI_Wait(&req, MPI_STATUS_IGNORE);
-                         EXPECT_EQ(before, mosix::rt::rank_heap_in_use(rank()));
-                         MPI_Comm_free(&split);
-                         MPI_Comm_free(&dup);
+                         // An unexpected message is its receiver's: rank 1's 8 KiB message, queued
+                         // at rank 0 before rank 0 receives it, is in rank 0's heap.
+                         std::vector<char> big(8192, 'x');  // the rank's own, before counting
+                         MPI_Barrier(MPI_COMM_WORLD);
+                         std::size_t before = mosix::rt::rank_heap_in_use(rank());
+                         MPI_Barrier(MPI_COMM_WORLD);
+                         if (rank() == 1) MPI_Send(big.data(), 8192, MPI_CHAR, 0, 1, MPI_COMM_WORLD);
+                         MPI_Barrier(MPI_COMM_WORLD);
+                         if (rank() == 0) {
+                             EXPECT_GE(mosix::rt::rank_heap_in_use(rank()), before + 8192);
+                             MPI_Recv(big.data(), 8192, MPI_CHAR, 1, 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                             EXPECT_EQ('x', big[8191]);
+                         }
                      },
                      kStack, true));
 }
