@@ -89,7 +89,9 @@ int raise_error(MPI_Comm comm, int code, const char* call, const char* fmt, ...)
     va_end(ap);
     if (!rt::this_rank()) rt::fail_job(1, "%s called outside a rank: %s", call, detail);
 
+    // An error with no (valid) communicator goes to MPI_COMM_WORLD's handler, as the standard says.
     Comm* c = comm_get(comm);
+    MPI_Comm handler_comm = c ? comm : MPI_COMM_WORLD;
     if (!c) c = comm_get(MPI_COMM_WORLD);
     MPI_Errhandler eh = c ? c->errhandler : MPI_ERRORS_ARE_FATAL;
     if (eh == MPI_ERRORS_RETURN) return code;
@@ -98,7 +100,7 @@ int raise_error(MPI_Comm comm, int code, const char* call, const char* fmt, ...)
         RankState& s = self_state();
         if (static_cast<std::size_t>(user) < s.errhandlers.size() &&
             s.errhandlers[static_cast<std::size_t>(user)].live) {
-            MPI_Comm h = comm_get(comm) ? comm : MPI_COMM_WORLD;
+            MPI_Comm h = handler_comm;
             int e = code;
             s.errhandlers[static_cast<std::size_t>(user)].fn(&h, &e);
             return code;

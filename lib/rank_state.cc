@@ -1,7 +1,5 @@
 #include "rank_state.hpp"
 
-#include <new>
-
 #include "handles.hpp"
 #include "runtime/rank_memory.hpp"
 #include "runtime/runtime.hpp"

@@ -17,17 +17,15 @@ namespace mosix::rt {
 // A wake() that arrived before block() is not lost: the rank then runs again at its next turn.
 void block(const char* where) noexcept;
 
-// Runs the network (from the calling rank's own context) until `done()` holds or another rank
-// becomes runnable, for at most `spins` polls; returns done(). Saves the two switches through the
-// scheduler when a rank waits for a message from another PE and nothing else could run anyway.
-// The transport's callbacks then run on the rank's stack; they never switch or block.
-template <class Done>
-bool poll_in_place(Done done, int spins) noexcept;
-
+// True if this PE talks to others; true if some other rank is ready to run; runs the network once.
 bool network_active() noexcept;
 bool others_runnable() noexcept;
 unsigned progress_network() noexcept;
 
+// Runs the network (from the calling rank's own context) until `done()` holds or another rank
+// becomes runnable, for at most `spins` polls; returns done(). Saves the two switches through the
+// scheduler when a rank waits for a message from another PE and nothing else could run anyway.
+// The transport's callbacks then run on the rank's stack; they never switch or block.
 template <class Done>
 bool poll_in_place(Done done, int spins) noexcept {
     if (!network_active()) return done();

@@ -51,10 +51,7 @@ mosix_program_test(solver.unknown_option fails ${_mosexec} 3 2 "unknown option '
 file(GLOB MOSIX_MPI_PROGRAMS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/mpi/*.c)
 foreach(src ${MOSIX_MPI_PROGRAMS})
   get_filename_component(name ${src} NAME_WE)
-  add_executable(mpitest_${name} ${src})
-  target_link_libraries(mpitest_${name} PRIVATE mosix_mpi)
-  set_target_properties(mpitest_${name} PROPERTIES OUTPUT_NAME ${name}
-                        RUNTIME_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/mpi)
+  mosix_test_program(mpitest ${src} mpi)
   foreach(n 1 2 7 64)
     mosix_program_test(mpi.${name}.n${n} expect ${_mosexec} ${n} "^${name} on ${n} ranks$"
                        $<TARGET_FILE:mpitest_${name}>)

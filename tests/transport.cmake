@@ -5,11 +5,7 @@ set(_multipe ${CMAKE_CURRENT_SOURCE_DIR}/run_multipe_test.sh)
 
 file(GLOB MOSIX_TRANSPORT_PROGRAMS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/transport/*.c)
 foreach(src ${MOSIX_TRANSPORT_PROGRAMS})
-  get_filename_component(name ${src} NAME_WE)
-  add_executable(transport_${name} ${src})
-  target_link_libraries(transport_${name} PRIVATE mosix_mpi)
-  set_target_properties(transport_${name} PROPERTIES OUTPUT_NAME ${name}
-                        RUNTIME_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/transport)
+  mosix_test_program(transport ${src} transport)
 endforeach()
 
 function(mosix_multipe_test name n p regex target)

@@ -162,6 +162,29 @@ int check_rooted_v(const Comm& c, MPI_Comm comm, int root, RootedSide own, Roote
                             (*all_bytes)[static_cast<std::size_t>(root)], call);
 }
 
+// The send block of an allgather- or alltoall-style call against the receive block it must
+// equal; with MPI_IN_PLACE the send block is the receive block.
+int check_send_block(const Comm& c, MPI_Comm comm, const void* sendbuf, int sendcount, MPI_Datatype sendtype,
+                     std::size_t recv_block, const char* call, std::size_t* sbytes) {
+    *sbytes = recv_block;
+    if (sendbuf == MPI_IN_PLACE) return MPI_SUCCESS;
+    const Datatype* dt = nullptr;
+    if (int e = check_buffer(c, comm, sendbuf, sendcount, sendtype, call, &dt)) return e;
+    *sbytes = bytes_of(sendcount, *dt);
+    return check_same_size(comm, *sbytes, recv_block, call);
+}
+
+// Allgather and alltoall: one block size for every rank, on both sides.
+int check_uniform_blocks(const Comm& c, MPI_Comm comm, const void* sendbuf, int sendcount,
+                         MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                         const char* call, std::size_t* sbytes, std::size_t* rbytes) {
+    const Datatype* dt = nullptr;
+    if (int e = check_buffer(c, comm, recvbuf, recvcount, recvtype, call, &dt)) return e;
+    if (int e = check_not_in_place(comm, recvbuf, "recvbuf", call)) return e;
+    *rbytes = bytes_of(recvcount, *dt);
+    return check_send_block(c, comm, sendbuf, sendcount, sendtype, *rbytes, call, sbytes);
+}
+
 extern "C" {
 
 int MPI_Barrier(MPI_Comm comm) {
@@ -360,17 +383,11 @@ int MPI_Allgather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, voi
     MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Allgather";
     Comm* c = nullptr;
-    const Datatype *sdt = nullptr, *rdt = nullptr;
+    std::size_t sbytes = 0, rbytes = 0;
     if (int e = check_comm(comm, call, &c)) return e;
-    if (int e = check_buffer(*c, comm, recvbuf, recvcount, recvtype, call, &rdt)) return e;
-    if (int e = check_not_in_place(comm, recvbuf, "recvbuf", call)) return e;
-    const std::size_t rbytes = bytes_of(recvcount, *rdt);
-    std::size_t sbytes = rbytes;
-    if (sendbuf != MPI_IN_PLACE) {
-        if (int e = check_buffer(*c, comm, sendbuf, sendcount, sendtype, call, &sdt)) return e;
-        sbytes = bytes_of(sendcount, *sdt);
-        if (int e = check_same_size(comm, sbytes, rbytes, call)) return e;
-    }
+    if (int e = check_uniform_blocks(*c, comm, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
+                                     call, &sbytes, &rbytes))
+        return e;
     coll::allgather(sendbuf, sbytes, recvbuf, rbytes, *c);
     return MPI_SUCCESS;
 }
@@ -380,7 +397,7 @@ int MPI_Allgatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, vo
     MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Allgatherv";
     Comm* c = nullptr;
-    const Datatype *sdt = nullptr, *rdt = nullptr;
+    const Datatype* rdt = nullptr;
     if (int e = check_comm(comm, call, &c)) return e;
     if (int e = check_type(comm, recvtype, call, &rdt)) return e;
     if (int e = check_not_in_place(comm, recvbuf, "recvbuf", call)) return e;
@@ -388,13 +405,10 @@ int MPI_Allgatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, vo
     if (int e = check_layout(comm, c->size(), recvbuf, recvcounts, displs, *rdt, "recvcounts", "displs", call,
                              &rbytes, &rdispls))
         return e;
-    const std::size_t own = rbytes[static_cast<std::size_t>(c->rank)];
-    std::size_t sbytes = own;
-    if (sendbuf != MPI_IN_PLACE) {
-        if (int e = check_buffer(*c, comm, sendbuf, sendcount, sendtype, call, &sdt)) return e;
-        sbytes = bytes_of(sendcount, *sdt);
-        if (int e = check_same_size(comm, sbytes, own, call)) return e;
-    }
+    std::size_t sbytes = 0;
+    if (int e = check_send_block(*c, comm, sendbuf, sendcount, sendtype,
+                                 rbytes[static_cast<std::size_t>(c->rank)], call, &sbytes))
+        return e;
     coll::allgatherv(sendbuf, sbytes, recvbuf, rbytes.data(), rdispls.data(), *c);
     return MPI_SUCCESS;
 }
@@ -404,17 +418,11 @@ int MPI_Alltoall(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void
     MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Alltoall";
     Comm* c = nullptr;
-    const Datatype *sdt = nullptr, *rdt = nullptr;
+    std::size_t sbytes = 0, rbytes = 0;
     if (int e = check_comm(comm, call, &c)) return e;
-    if (int e = check_buffer(*c, comm, recvbuf, recvcount, recvtype, call, &rdt)) return e;
-    if (int e = check_not_in_place(comm, recvbuf, "recvbuf", call)) return e;
-    const std::size_t rbytes = bytes_of(recvcount, *rdt);
-    std::size_t sbytes = rbytes;
-    if (sendbuf != MPI_IN_PLACE) {
-        if (int e = check_buffer(*c, comm, sendbuf, sendcount, sendtype, call, &sdt)) return e;
-        sbytes = bytes_of(sendcount, *sdt);
-        if (int e = check_same_size(comm, sbytes, rbytes, call)) return e;
-    }
+    if (int e = check_uniform_blocks(*c, comm, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
+                                     call, &sbytes, &rbytes))
+        return e;
     coll::alltoall(sendbuf, sbytes, recvbuf, rbytes, *c);
     return MPI_SUCCESS;
 }
