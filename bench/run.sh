@@ -6,12 +6,16 @@
 #   same PE     mosix: 2 ranks on one PE          Open MPI: 2 processes (shared memory, ob1/vader)
 #   2 PEs       mosix: 2 ranks on 2 PEs (UCX)     Open MPI: 2 processes bound to 2 cores
 #   64 ranks    mosix: 64 ranks on 2 PEs          Open MPI: 64 processes oversubscribed on 2 cores
+#
+# Then live migration (mosix only, bench_migrate.c): one rank moves between 2 PEs with 1..256 MiB of
+# heap; the reference is a memcpy of the same bytes in the same run. MIGRATE_REPS (default 10)
+# sets its round trips per size; bench/migrate_hosts.sh runs it between two stand-in hosts.
 set -eu
 build=${1:?usage: bench/run.sh BUILD_DIR}
 REPEAT=${REPEAT:-3}
 mosexec=$build/launcher/mosexec
 ompi=$build/bench/openmpi
-for f in "$mosexec" "$build/bench/bench_p2p" "$build/bench/bench_allreduce"; do
+for f in "$mosexec" "$build/bench/bench_p2p" "$build/bench/bench_allreduce" "$build/bench/bench_migrate"; do
     [ -x "$f" ] || { echo "run.sh: $f is missing: build first (ninja -C $build)" >&2; exit 2; }
 done
 have_ompi=0
@@ -74,3 +78,22 @@ echo
 echo "ratio: for latency mosix/Open MPI (lower is better for mosix), for bandwidth mosix/Open MPI"
 echo "(higher is better). 64 ranks: mosix runs them as fibers on one PE per core, Open MPI as 64"
 echo "processes time-sharing the cores."
+
+# Live migration: bench_migrate prints its own table (best and median of its 2*REPS one-way moves;
+# its ratio compares with a memcpy measured in the same run, so no outer best-of is needed). While
+# migration is not available (exit 3) only the memcpy reference is shown. Bounded: 10 minutes.
+echo
+echo "Live migration, rank memory 1-256 MiB, 2 ranks on 2 PEs (bench_migrate)"
+echo
+mig="$build/bench/bench_migrate"
+status=0
+timeout -k 10 600 "$mosexec" -n 2 --pes 2 "$mig" --reps "${MIGRATE_REPS:-10}" || status=$?
+if [ $status = 3 ]; then
+    echo "(migration is not available in this build: the memcpy reference only)"
+    status=0
+    timeout -k 10 600 "$mosexec" -n 2 --pes 2 "$mig" --no-migrate || status=$?
+    [ $status = 0 ] || echo "run.sh: bench_migrate --no-migrate failed (exit status $status)" >&2
+elif [ $status != 0 ]; then
+    echo "run.sh: bench_migrate failed (exit status $status): no migration figures" >&2
+fi
+exit $status  # a move that lost data (or any other failure) fails the whole run
