@@ -26,6 +26,8 @@ struct Unexpected {
     Envelope env;
     Request* rendezvous = nullptr;  // local rendezvous: the sender's pending request
     void* remote = nullptr;         // rendezvous from another PE: the transport's descriptor
+    void* heap_data = nullptr;      // bytes too large for the inline buffer, in the receiver's heap
+                                    // (a rendezvous message resolved before its rank migrated)
     std::size_t capacity = 0;       // inline data capacity (pool size class)
     Unexpected* prev = nullptr;
     Unexpected* next = nullptr;
@@ -108,6 +110,16 @@ struct MatchQueues {
             by_source_.clear();
             indexed_ = false;
         }
+    }
+
+    // Migration: the queue's records travel in the rank's memory, the index (PE heap) does not.
+    // forget_unexpected() drops the list without touching the records (the departing side);
+    // push_unexpected() of each record in order rebuilds it on the arriving side.
+    void forget_unexpected() noexcept {
+        unexpected = {};
+        unexpected_count_ = 0;
+        by_source_.clear();
+        indexed_ = false;
     }
 
     // Every unexpected message, in arrival order. Read freely; change only through push_unexpected

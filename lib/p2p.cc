@@ -30,6 +30,7 @@ Unexpected* unexpected_alloc(rt::Rank* receiver, RankState& s, std::size_t bytes
     }
     u->rendezvous = nullptr;
     u->remote = nullptr;
+    u->heap_data = nullptr;
     return u;
 }
 
@@ -60,6 +61,11 @@ void send_start(Request* req, int dest_world, const Envelope& env, const void* b
         return;
     }
     RankState& ds = state_of(dest);
+    // Only after a migration can an earlier message of this pair still be between PEs.
+    if (rt::npes() > 1 && hold_behind_remote(state_of(req->owner), req->owner->id, dest, ds, env, buf)) {
+        req->complete = true;
+        return;
+    }
     if (Request* recv = ds.queues.take_posted(env)) {
         deliver(recv, env, buf);
         req->complete = true;
@@ -75,6 +81,8 @@ void send_start(Request* req, int dest_world, const Envelope& env, const void* b
         u->rendezvous = req;
         req->buf = const_cast<void*>(buf);
         req->bytes = env.bytes;
+        req->in_flight = true;  // the receiver reads `buf` when it matches
+        ++state_of(req->owner).transfers_in_flight;
     }
     u->env = env;
     ds.queues.push_unexpected(u);
@@ -94,6 +102,9 @@ void recv_start(Request* req) {
     } else if (Request* sender = u->rendezvous) {
         deliver(req, u->env, sender->buf);
         request_complete(sender);
+    } else if (u->heap_data) {
+        deliver(req, u->env, u->heap_data);
+        rt::rank_free(u->heap_data);
     } else {
         deliver(req, u->env, u->data());
     }

@@ -1,6 +1,7 @@
 #include "rank_state.hpp"
 
 #include "handles.hpp"
+#include "remote.hpp"
 #include "runtime/rank_memory.hpp"
 #include "runtime/runtime.hpp"
 
@@ -16,8 +17,10 @@ RankState::~RankState() {
     }
     while (Unexpected* u = queues.unexpected.head) {
         queues.remove_unexpected(u);
+        if (u->heap_data) rt::rank_free(u->heap_data);
         rt::rank_free(u);
     }
+    for (HeldMessage* h : held) delete h;
 }
 
 namespace {

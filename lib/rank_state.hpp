@@ -65,6 +65,9 @@ struct RankState {
     bool initialized = false;
     bool finalized = false;
     const Request* waiting_on = nullptr;  // for deadlock reports
+    // Sends whose buffer is still needed and fetches still writing into this rank's memory: a rank
+    // migrates only when there are none (the transport and other ranks hold addresses in it).
+    int transfers_in_flight = 0;
 
     // Ordering of messages between PEs (see remote.cc): next sequence number per peer rank.
     std::unordered_map<int, std::uint64_t> send_seq;  // to each destination rank

@@ -1,26 +1,36 @@
 #include "remote.hpp"
 
 #include <cstring>
-#include <vector>
 
+#include "migrate.hpp"
 #include "p2p_internal.hpp"
 #include "runtime/net/transport.hpp"
 #include "runtime/rank_memory.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/scheduler.hpp"
-#include "wire.hpp"
 
 namespace mosix::lib {
 
-struct HeldMessage {
-    WireHeader wire;
-    std::vector<unsigned char> data;  // eager bytes
-    void* rendezvous = nullptr;
-};
-
 namespace {
 
+std::uint64_t& send_seq_of(RankState& s, int dest) {
+    if (s.last_dest != dest) {
+        s.last_dest = dest;
+        s.last_dest_seq = &s.send_seq[dest];  // unordered_map values never move
+    }
+    return *s.last_dest_seq;
+}
+
+std::uint64_t& recv_seq_of(RankState& s, int source) {
+    if (s.last_source != source) {
+        s.last_source = source;
+        s.last_source_seq = &s.recv_seq[source];
+    }
+    return *s.last_source_seq;
+}
+
 void send_done(void* ctx, bool ok) {
+    if (*static_cast<std::uint32_t*>(ctx) != Request::kLive) return migrate_send_done(ctx, ok);
     auto* req = static_cast<Request*>(ctx);
     if (!ok)
         rt::fail_job(1, "a message to rank %d could not be delivered: its PE %d is gone", req->wire.dst_world,
@@ -29,6 +39,7 @@ void send_done(void* ctx, bool ok) {
 }
 
 void fetch_done(void* ctx, bool ok) {
+    if (*static_cast<std::uint32_t*>(ctx) != Request::kLive) return migrate_fetch_done(ctx, ok);
     auto* recv = static_cast<Request*>(ctx);
     if (!ok)
         rt::fail_job(1,
@@ -55,39 +66,49 @@ bool arrive(rt::Rank* dst, const WireHeader& w, const void* data, void* rendezvo
             deliver(recv, env, data);
         return false;
     }
-    Unexpected* u = unexpected_alloc(dst, ds, rendezvous ? 0 : env.bytes);
+    bool inline_bytes = rendezvous || env.bytes <= kEagerLimit;
+    Unexpected* u = unexpected_alloc(dst, ds, inline_bytes && !rendezvous ? env.bytes : 0);
     u->env = env;
-    if (rendezvous)
+    if (rendezvous) {
         u->remote = rendezvous;
-    else if (env.bytes)
+    } else if (!inline_bytes) {  // a large message held back as bytes (a same-PE one, or forwarded)
+        u->heap_data = rt::rank_alloc(dst, env.bytes);
+        std::memcpy(u->heap_data, data, env.bytes);
+    } else if (env.bytes) {
         std::memcpy(u->data(), data, env.bytes);
+    }
     ds.queues.push_unexpected(u);
     if (ds.queues.wake_on_arrival) rt::wake(dst);
     return rendezvous != nullptr;
 }
 
-// The transport's receive handler (runs inside transport progress, from the scheduler).
+// The transport's receive handler (runs inside transport progress, from the scheduler or from a
+// rank polling in place).
 bool on_message(const void* header, std::size_t header_len, const void* data, std::size_t len,
                 void* rendezvous) {
     WireHeader w;
     if (header_len != sizeof w)
         rt::fail_job(1, "a message with a malformed header arrived (%zu bytes)", header_len);
     std::memcpy(&w, header, sizeof w);
-    rt::Rank* dst = rt::local_rank(w.dst_world);
-    if (!dst)
-        rt::fail_job(1, "a message for rank %d arrived at PE %d, which does not hold it", w.dst_world,
-                     rt::this_pe());
+    if (w.kind != WireKind::message) return migrate_on_control(w, data, len, rendezvous);
+    if (w.dst_world < 0 || w.dst_world >= rt::world_size())
+        rt::fail_job(1, "a message for rank %d arrived, which is not a rank of this job", w.dst_world);
+    if (rt::Rank* dst = rt::local_rank(w.dst_world)) return receive_in_order(dst, w, data, len, rendezvous);
+    return route_message(w, data, len, rendezvous);
+}
+
+// Registered when the library is loaded, before any job starts.
+const bool registered = (rt::set_message_handlers({on_message, send_done, fetch_done}), true);
+
+}  // namespace
+
+bool receive_in_order(rt::Rank* dst, const WireHeader& w, const void* data, std::size_t len, void* rendezvous) {
     RankState& ds = state_of(dst);
-    if (ds.last_source != w.src_world) {
-        ds.last_source = w.src_world;
-        ds.last_source_seq = &ds.recv_seq[w.src_world];  // unordered_map values never move
-    }
-    std::uint64_t& expected = *ds.last_source_seq;
+    std::uint64_t& expected = recv_seq_of(ds, w.src_world);
     if (w.seq != expected) {
         auto* h = new HeldMessage{w, {}, rendezvous};
         if (!rendezvous)
-            h->data.assign(static_cast<const unsigned char*>(data),
-                           static_cast<const unsigned char*>(data) + len);
+            h->data.assign(static_cast<const unsigned char*>(data), static_cast<const unsigned char*>(data) + len);
         ds.held.push_back(h);
         return rendezvous != nullptr;
     }
@@ -110,31 +131,41 @@ bool on_message(const void* header, std::size_t header_len, const void* data, st
     return kept;
 }
 
-// Registered when the library is loaded, before any job starts.
-const bool registered = (rt::set_message_handlers({on_message, send_done, fetch_done}), true);
-
-std::uint64_t next_send_seq(RankState& s, int dest) {
-    if (s.last_dest != dest) {
-        s.last_dest = dest;
-        s.last_dest_seq = &s.send_seq[dest];  // unordered_map values never move
-    }
-    return (*s.last_dest_seq)++;
+bool hold_behind_remote(RankState& sender, int src_world, rt::Rank* dest, RankState& ds, const Envelope& env,
+                        const void* buf) {
+    std::uint64_t& next = send_seq_of(sender, dest->id);
+    if (next == recv_seq_of(ds, src_world)) return false;  // nothing of the pair is in transit
+    WireHeader w{env.context, env.source, env.tag, dest->id, src_world, WireKind::message, next++, env.bytes,
+                 0, 0};
+    auto* h = new HeldMessage{w, {}, nullptr};
+    h->data.assign(static_cast<const unsigned char*>(buf), static_cast<const unsigned char*>(buf) + env.bytes);
+    ds.held.push_back(h);
+    return true;
 }
-
-}  // namespace
 
 void remote_send_start(Request* req, int dest_world, const Envelope& env, const void* buf, bool synchronous) {
     RankState& s = state_of(req->owner);
     req->kind = RequestKind::send;
     req->peer = dest_world;
-    req->wire = WireHeader{
-        env.context, env.source, env.tag, dest_world, req->owner->id, 0, next_send_seq(s, dest_world),
-        env.bytes};
+    req->wire = WireHeader{env.context,
+                           env.source,
+                           env.tag,
+                           dest_world,
+                           req->owner->id,
+                           WireKind::message,
+                           send_seq_of(s, dest_world)++,
+                           env.bytes,
+                           rt::location_version(dest_world),
+                           0};
     req->bytes = env.bytes;
     bool rendezvous = synchronous || env.bytes > kEagerLimit;
     if (rt::net::transport_send(rt::pe_of(dest_world), &req->wire, sizeof req->wire, buf, env.bytes,
-                                rendezvous, req))
+                                rendezvous, req)) {
         req->complete = true;
+    } else if (!req->complete) {
+        req->in_flight = true;
+        ++s.transfers_in_flight;
+    }
 }
 
 void remote_fetch_into(Request* recv, const Envelope& env, void* desc) {
@@ -150,7 +181,12 @@ void remote_fetch_into(Request* recv, const Envelope& env, void* desc) {
         recv->scratch = rt::rank_alloc(recv->owner, env.bytes);
         target = recv->scratch;
     }
-    if (rt::net::transport_fetch(desc, target, env.bytes, recv)) fetch_done(recv, true);
+    if (rt::net::transport_fetch(desc, target, env.bytes, recv)) {
+        fetch_done(recv, true);
+    } else if (!recv->complete) {
+        recv->in_flight = true;
+        ++state_of(recv->owner).transfers_in_flight;
+    }
 }
 
 }  // namespace mosix::lib

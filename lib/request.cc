@@ -12,6 +12,10 @@ constexpr int kChunk = 64;  // requests allocated at once when the pool runs dry
 
 void request_complete(Request* r) noexcept {
     r->complete = true;
+    if (r->in_flight) {
+        r->in_flight = false;
+        --state_of(r->owner).transfers_in_flight;
+    }
     if (r->user_freed) {
         request_release(r);
         return;

@@ -1,11 +1,22 @@
-// wire.hpp — the header of a point-to-point message between PEs. Written by the sender, read by
-// the receiving PE's handler; it travels as the UCX active message's header. Append fields,
-// never reorder (PEs of one job always run the same binary, but checkpoints may keep messages).
+// wire.hpp — the header of every message between PEs. Written by the sender, read by the receiving
+// PE's handler; it travels as the UCX active message's header. Append fields, never reorder (PEs
+// of one job always run the same binary, but checkpoints may keep messages).
 #pragma once
 
 #include <cstdint>
 
 namespace mosix::lib {
+
+// What a message between PEs is. Point-to-point messages are the hot path; the rest carry the
+// migration protocol (migrate.cc) and location service (location.cc).
+enum class WireKind : std::uint32_t {
+    message = 0,          // a point-to-point message for rank dst_world
+    migrate = 1,          // a migrating rank's control block and library state (data)
+    segment = 2,          // a piece of a migrating rank's slot: `bytes` bytes for address `seq`
+    location = 3,         // rank dst_world lives on PE `source` since move `loc_version`
+    migrate_request = 4,  // please move rank dst_world to PE `source`
+    finished = 5,         // `bytes` more ranks finished on the sending PE
+};
 
 struct WireHeader {
     std::uint32_t context;  // communicator context id
@@ -13,9 +24,14 @@ struct WireHeader {
     std::int32_t tag;
     std::int32_t dst_world;  // receiving rank (world)
     std::int32_t src_world;  // sending rank (world)
-    std::uint32_t flags;     // reserved
-    std::uint64_t seq;       // per (src_world, dst_world) sequence number, from 0
-    std::uint64_t bytes;     // message length
+    WireKind kind;
+    std::uint64_t seq;    // per (src_world, dst_world) sequence number, from 0
+    std::uint64_t bytes;  // message length
+    // How many moves of dst_world the sender's location entry knew of when it chose the PE: a PE
+    // that gets a message for a rank it does not hold forwards it if it knows as much (the rank
+    // left), and keeps it for the rank's arrival if the sender knew more (the rank is on its way).
+    std::uint32_t loc_version;
+    std::uint32_t reserved;
 };
 
 }  // namespace mosix::lib

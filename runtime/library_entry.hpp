@@ -3,16 +3,21 @@
 // travels with the rank); inside the library (and in the scheduler, network callbacks and other
 // threads) it serves from the PE's heap. Every public call of the library opens with
 // MOSIX_LIBRARY_ENTRY(); nesting is fine.
+//
+// The outermost entry is also a migration point: no library frame is on the rank's stack yet, so
+// a rank asked to move (request_migration) can be packed there and resume on its new PE.
 #pragma once
 
 #include "this_rank.hpp"
 
 namespace mosix::rt {
 
+void migration_point(Rank* rank) noexcept;  // migration.hpp: the rare path, out of line
+
 class LibraryEntry {
 public:
     LibraryEntry() noexcept : rank_(this_rank()) {
-        if (rank_) ++rank_->library_depth;
+        if (rank_ && rank_->library_depth++ == 0 && rank_->migrate_to >= 0) migration_point(rank_);
     }
     ~LibraryEntry() {
         if (rank_) --rank_->library_depth;

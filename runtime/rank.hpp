@@ -2,6 +2,8 @@
 //
 // The runtime knows a rank as a fiber with a state; what the rank is doing in the communication
 // library lives behind `lib`, which the runtime never looks into (layering: runtime/ knows no lib/).
+// The table of control blocks sits at the same address in every PE (runtime.cc), so a pointer to
+// a rank's block kept in its own memory (a request's owner) stays right when the rank migrates.
 #pragma once
 
 #include <boost/context/detail/fcontext.hpp>
@@ -15,6 +17,8 @@ enum class RankState : std::uint8_t {
     running,  // the fiber on the CPU
     blocked,  // waiting for wake()
     done,     // its main returned; the stack is released
+    departing,  // suspended at a migration point, about to be sent to another PE
+    away,       // lives on another PE (or has not arrived here yet)
 };
 
 struct Rank {
@@ -30,6 +34,8 @@ struct Rank {
     int library_depth = 0;  // > 0 while the rank is inside the library (see library_entry.hpp)
     void* lib = nullptr;    // the communication library's per-rank state (opaque here)
     void* locals = nullptr;  // rank-local storage table (rank_local.hpp), in the rank's memory
+    int migrate_to = -1;     // PE asked for by request_migration(), acted on at a migration point
+    int departure_target = -1;  // while departing: the PE it goes to
 };
 
 }  // namespace mosix::rt

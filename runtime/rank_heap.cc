@@ -49,6 +49,19 @@ SlotHeap rank_heap(int rank) noexcept {
     return h;
 }
 
+void rank_heap_release(int rank) noexcept {
+    if (rank < 0 || rank >= heap_count || !heaps[rank].valid()) return;
+    heaps[rank].release_all();
+    heaps[rank] = SlotHeap();
+}
+
+bool rank_heap_adopt(int rank) noexcept {
+    if (!heap_slots || rank < 0 || rank >= heap_count) return false;
+    auto base = static_cast<char*>(heap_slots->slot_base(rank));
+    heaps[rank] = SlotHeap::adopt(base, base + heap_slots->heap_bytes());
+    return heaps[rank].valid();
+}
+
 std::size_t rank_heap_in_use(int rank) noexcept {
     return rank >= 0 && rank < heap_count && heaps[rank].valid() ? heaps[rank].bytes_in_use() : 0;
 }

@@ -19,6 +19,12 @@ void rank_heaps_detach() noexcept;
 // The heap of `rank`, created on first use; an invalid handle if it cannot be (no slots yet).
 SlotHeap rank_heap(int rank) noexcept;
 
+// Migration: a departed rank's heap is released here (its pages dropped; rank_heap() would start
+// a new, empty one); an arrived rank's heap, copied in at the same addresses, is taken over.
+// rank_heap_adopt returns false if the bytes there are not a heap made for this slot.
+void rank_heap_release(int rank) noexcept;
+bool rank_heap_adopt(int rank) noexcept;
+
 // Bytes of `rank`'s heap in use and touched (the part migration and checkpoints copy).
 std::size_t rank_heap_in_use(int rank) noexcept;
 std::size_t rank_heap_extent(int rank) noexcept;

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <new>
 #include <string>
 
 #include "affinity.hpp"
@@ -84,6 +85,33 @@ JobConfig config_from_environment() {
 }
 
 namespace {
+
+// The control blocks live at one fixed address in every PE (below the slot region), so pointers
+// to them that a rank keeps in its own memory (a request's owner) mean the same rank everywhere.
+constexpr std::uintptr_t kRankTableBase = SlotRegion::kRegionBase - (4ULL << 40);
+
+std::size_t rank_table_bytes(int nranks) {
+    std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    return (sizeof(Rank) * static_cast<std::size_t>(nranks) + page - 1) / page * page;
+}
+
+Rank* map_rank_table(int nranks) {
+    void* want = reinterpret_cast<void*>(kRankTableBase);
+    void* got = mmap(want, rank_table_bytes(nranks), PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (got == MAP_FAILED || got != want)
+        fail_job(1, "cannot map the rank table at its fixed address: %s",
+                 got == MAP_FAILED ? std::strerror(errno) : "the address is taken");
+    auto* table = static_cast<Rank*>(got);
+    for (int i = 0; i < nranks; ++i) new (&table[i]) Rank();
+    return table;
+}
+
+void unmap_rank_table(PeState& p) {
+    if (!p.ranks) return;
+    munmap(p.ranks, rank_table_bytes(p.config.nranks));
+    p.ranks = nullptr;
+}
 
 // Each rank gets its own copy of argv: programs (and getopt) permute and edit it.
 char** copy_argv(int argc, char** argv) {
@@ -163,6 +191,8 @@ void finish_rank(Rank* r) {
     PeState& p = the_pe;
     p.slots.release_stack(r->id);
     --p.live_ranks;
+    ++p.finished_ranks;
+    ++p.finished_unreported;
     if (r->exit_code != 0 && p.exit_status == 0) p.exit_status = r->exit_code;
 }
 
@@ -202,10 +232,11 @@ void keep_stdio_buffers_off_rank_heaps() {
 void release_ranks(PeState& p) {
     for (int i = 0; i < p.config.nranks; ++i) {
         Rank& r = p.ranks[static_cast<std::size_t>(i)];
+        if (r.state == RankState::away) continue;  // its state and memory are another PE's
         if (r.lib && p.release_lib) p.release_lib(&r);
         std::free(r.locals);  // the rank-local table (by address: rank heap or PE heap)
     }
-    p.ranks.reset();
+    unmap_rank_table(p);
 }
 
 // The slots (and the rank heaps in them) stay until the next job in this process replaces them:
@@ -260,18 +291,22 @@ int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** 
     int n = p.config.nranks;
     p.location.resize(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) p.location[static_cast<std::size_t>(i)] = placement_pe_of(i, n, id.npes);
+    p.location_version.assign(static_cast<std::size_t>(n), 0);
     detail::world_size = n;
     detail::this_pe = id.pe;
     detail::npes = id.npes;
     detail::location = p.location.data();
+    detail::location_version = p.location_version.data();
     ++detail::location_epoch;
-    p.ranks = std::make_unique<Rank[]>(static_cast<std::size_t>(n));
+    p.ranks = map_rank_table(n);
     p.live_ranks = 0;
+    p.finished_ranks = 0;
+    p.finished_unreported = 0;
     for (int i = 0; i < n; ++i) {
         Rank* r = &p.ranks[static_cast<std::size_t>(i)];
         r->id = i;
         if (p.location[static_cast<std::size_t>(i)] != id.pe) {
-            r->state = RankState::done;  // lives elsewhere
+            r->state = RankState::away;  // lives elsewhere
             continue;
         }
         r->stack_size = p.slots.stack_size();

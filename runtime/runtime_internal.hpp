@@ -14,12 +14,15 @@ namespace mosix::rt {
 struct PeState {
     JobConfig config;
     SlotRegion slots;
-    std::unique_ptr<Rank[]> ranks;  // every rank of the job; only this PE's are live here
+    Rank* ranks = nullptr;          // every rank of the job, at a fixed address; only this PE's are live
     std::vector<int> location;      // rank -> PE
+    std::vector<unsigned> location_version;
     int pe = 0;
     int npes = 1;
     bool networked = false;  // more than one PE: the transport is up
-    int live_ranks = 0;
+    int live_ranks = 0;          // running here now
+    int finished_ranks = 0;      // in the whole job, as far as this PE knows
+    int finished_unreported = 0;  // finished here, not yet announced to the other PEs
     int exit_status = 0;  // the first failing rank's status
     int argc = 0;
     char** argv = nullptr;

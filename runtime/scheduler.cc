@@ -13,6 +13,7 @@
 #include <string>
 
 #include "fiber.hpp"
+#include "migration.hpp"
 #include "net/transport.hpp"
 #include "runtime_internal.hpp"
 
@@ -24,6 +25,7 @@ int world_size = 0;
 int this_pe = 0;
 int npes = 1;
 int* location = nullptr;
+unsigned* location_version = nullptr;
 unsigned location_epoch = 0;
 }  // namespace detail
 
@@ -86,8 +88,20 @@ namespace {
 constexpr int kIdleSpins = 2000;
 constexpr int kIdleSleepMs = 100;
 
+// Ranks migrate, so a PE with none left may still receive some: it runs until every rank of the
+// job has finished somewhere. Each PE reports its own finishes (in batches) to the others.
+bool job_running(PeState& p) {
+    if (p.finished_unreported > 0 && p.networked) {
+        announce_finished(p.finished_unreported);
+        p.finished_unreported = 0;
+    }
+    return p.live_ranks > 0 || p.finished_ranks < p.config.nranks;
+}
+
+// The next rank to run, or nullptr once the job is over.
 Rank* next_runnable(PeState& p) {
     if (!p.networked) {
+        if (p.live_ranks == 0) return nullptr;
         Rank* r = pop_ready();
         if (!r) report_deadlock_and_exit();
         return r;
@@ -99,8 +113,10 @@ Rank* next_runnable(PeState& p) {
     for (int spin = 0; spin < kIdleSpins; ++spin) {
         net::transport_progress();
         if (Rank* r = pop_ready()) return r;
+        if (!job_running(p)) return nullptr;
     }
     for (;;) {
+        if (!job_running(p)) return nullptr;
         net::transport_wait(kIdleSleepMs);
         net::transport_progress();
         if (Rank* r = pop_ready()) return r;
@@ -109,15 +125,19 @@ Rank* next_runnable(PeState& p) {
 
 }  // namespace
 
+void ranks_finished_elsewhere(int count) noexcept { pe().finished_ranks += count; }
+
 void run_scheduler() {
     PeState& p = pe();
-    while (p.live_ranks > 0) {
+    for (;;) {
         Rank* r = next_runnable(p);
+        if (!r) break;
         r->state = RankState::running;
         detail::current_rank = r;
         fiber_resume(r);
         detail::current_rank = nullptr;
         if (r->state == RankState::done) finish_rank(r);
+        else if (r->state == RankState::departing) depart(r);
     }
 }
 

@@ -2,6 +2,7 @@
 // Kept tiny so every send/receive path can include it without pulling in the scheduler.
 #pragma once
 
+#include "placement.hpp"
 #include "rank.hpp"
 
 namespace mosix::rt {
@@ -12,6 +13,7 @@ extern int world_size;
 extern int this_pe;
 extern int npes;
 extern int* location;            // rank -> PE where it is now (this PE's cache)
+extern unsigned* location_version;  // rank -> how many moves `location` knows of
 extern unsigned location_epoch;  // changes whenever `location` may have changed
 }  // namespace detail
 
@@ -21,7 +23,12 @@ inline int this_pe() noexcept { return detail::this_pe; }
 inline int npes() noexcept { return detail::npes; }
 // The PE this PE believes `rank` lives on (always right until ranks migrate).
 inline int pe_of(int rank) noexcept { return detail::location[rank]; }
-// Anything derived from rank locations (e.g. collective hierarchies) is stale once this changes.
+// The PE `rank` started on. Fixed for the job, and the same on every PE: what structures that all
+// ranks must agree on (collective hierarchies) are built from, since locations change under them.
+inline int home_pe_of(int rank) noexcept { return placement_pe_of(rank, detail::world_size, detail::npes); }
+// How many migrations of `rank` this PE's location entry accounts for: a newer report wins.
+inline unsigned location_version(int rank) noexcept { return detail::location_version[rank]; }
+// Anything derived from rank locations is stale once this changes.
 inline unsigned location_epoch() noexcept { return detail::location_epoch; }
 
 }  // namespace mosix::rt

@@ -6,7 +6,8 @@
 // The two levels are communicators of their own, derived from the parent without any agreement:
 // their context ids are the parent's with a high bit set (ordinary context ids are small even
 // counters and never reach those bits), so their messages cannot match the parent's.
-// A hierarchy is derived from the location cache and rebuilt when rank locations change.
+// A hierarchy groups members by their home PE (where they started), which every member agrees on
+// even while ranks migrate; see hierarchy.cc.
 #pragma once
 
 #include <memory>
@@ -17,7 +18,6 @@
 namespace mosix::lib::coll {
 
 struct Hierarchy {
-    unsigned epoch = 0;  // rt::location_epoch() it was built for
     Comm local;          // the members on this PE, in parent order; rank 0 leads
     Comm leaders;        // each PE's leader, in parent order (valid on leaders)
     bool is_leader = false;

@@ -1,0 +1,251 @@
+// migrate.cc — moving a rank between PEs: getting it ready at a migration point, sending its
+// state and memory, and installing it on arrival. See migrate.hpp for the protocol.
+#include "migrate.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+
+#include "p2p_internal.hpp"
+#include "remote.hpp"
+#include "runtime/migration.hpp"
+#include "runtime/net/transport.hpp"
+#include "runtime/rank_memory.hpp"
+#include "runtime/runtime.hpp"
+#include "runtime/scheduler.hpp"
+
+namespace mosix::lib {
+
+void location_hooks(rt::MigrationHooks* hooks);  // location.cc
+
+namespace {
+
+// What travels ahead of the memory: the control block's fields and where the memory goes.
+struct RankRecord {
+    int rank;
+    int exit_code;
+    int library_depth;
+    bool started;
+    bool has_lib;
+    boost::context::detail::fcontext_t context;
+    void* locals;
+    void* heap;
+    std::uint64_t heap_bytes;
+    void* stack;
+    std::uint64_t stack_bytes;
+};
+
+// A rank on its way out: the headers and record stay here until the transport is done with them.
+struct Departure {
+    std::uint32_t tag = kTagDeparture;
+    int rank = -1;
+    int sends = 0;  // not yet completed
+    WireHeader headers[3]{};
+    std::vector<unsigned char> record;
+};
+
+// A rank on its way in.
+struct Arrival {
+    bool have_record = false;
+    unsigned version = 0;
+    int segments = 0;  // fetched so far
+    std::vector<unsigned char> record;
+};
+
+struct SegmentFetch {
+    std::uint32_t tag = kTagArrival;
+    int rank;
+};
+
+// A rendezvous message of a departing rank being fetched into its memory.
+struct Resolve {
+    std::uint32_t tag = kTagResolve;
+    int* pending;
+};
+
+std::unordered_map<int, Arrival> arrivals;
+
+bool arriving(int rank) { return arrivals.count(rank) != 0; }
+
+// Runs on the rank. Brings every byte that belongs to the rank but lives elsewhere into its
+// memory: same-PE rendezvous senders' buffers (copied; the sender completes) and rendezvous
+// messages from other PEs (fetched). Then the rank may leave if nothing of its own is in flight.
+bool ready_to_leave(rt::Rank* r) {
+    if (!r->lib) return true;
+    RankState& s = state_of(r);
+    for (int round = 0; round < 1000; ++round) {
+        int pending = 0, started = 0;
+        for (Unexpected* u = s.queues.unexpected.head; u; u = u->next) {
+            std::size_t n = std::max<std::size_t>(u->env.bytes, 1);
+            if (Request* sender = u->rendezvous) {
+                u->heap_data = rt::rank_alloc(r, n);
+                std::memcpy(u->heap_data, sender->buf, u->env.bytes);
+                u->rendezvous = nullptr;
+                request_complete(sender);
+            } else if (void* desc = u->remote) {
+                u->heap_data = rt::rank_alloc(r, n);
+                u->remote = nullptr;
+                ++started;
+                auto* f = new Resolve{kTagResolve, &pending};
+                if (rt::net::transport_fetch(desc, u->heap_data, u->env.bytes, f))
+                    delete f;
+                else
+                    ++pending;
+            }
+        }
+        for (HeldMessage* h : s.held) {
+            if (void* desc = h->rendezvous) {
+                h->data.resize(h->wire.bytes);
+                h->rendezvous = nullptr;
+                ++started;
+                auto* f = new Resolve{kTagResolve, &pending};
+                if (rt::net::transport_fetch(desc, h->data.data(), h->data.size(), f))
+                    delete f;
+                else
+                    ++pending;
+            }
+        }
+        while (pending > 0) rt::progress_network();
+        if (started == 0) break;  // nothing new arrived while fetching
+    }
+    return s.transfers_in_flight == 0;
+}
+
+void finish_departure(Departure* d) {
+    // Unless the rank is back (or coming back) already, its pages here are garbage now.
+    if (!rt::local_rank(d->rank) && !arriving(d->rank)) rt::release_rank_memory(d->rank);
+    delete d;
+}
+
+void send_piece(Departure* d, int target, int i, const void* data, std::size_t bytes, bool rendezvous) {
+    ++d->sends;
+    if (rt::net::transport_send(target, &d->headers[i], sizeof(WireHeader), data, bytes, rendezvous, d)) --d->sends;
+}
+
+// Runs from the scheduler once the rank has suspended at its migration point.
+void depart(rt::Rank* r) {
+    int target = r->departure_target;
+    unsigned version = rt::location_version(r->id) + 1;
+    rt::RankImage image = rt::rank_image(r);
+    RankRecord rec{r->id,     r->exit_code, r->library_depth, r->started,       r->lib != nullptr,
+                   r->context, r->locals,   image.heap,       image.heap_bytes, image.stack,
+                   image.stack_bytes};
+    auto* d = new Departure;
+    d->rank = r->id;
+    d->record.resize(sizeof rec);
+    std::memcpy(d->record.data(), &rec, sizeof rec);
+    if (r->lib) {
+        std::vector<unsigned char> lib = pack_rank_state(static_cast<RankState*>(r->lib));
+        d->record.insert(d->record.end(), lib.begin(), lib.end());
+    }
+    rt::rank_left(r);
+    rt::set_location(r->id, target, version);
+
+    for (WireHeader& h : d->headers) {
+        h = WireHeader{};
+        h.dst_world = r->id;
+        h.src_world = -1;
+        h.loc_version = version;
+    }
+    d->headers[0].kind = WireKind::migrate;
+    d->headers[0].bytes = d->record.size();
+    d->headers[1].kind = d->headers[2].kind = WireKind::segment;
+    d->headers[1].seq = reinterpret_cast<std::uintptr_t>(image.heap);
+    d->headers[1].bytes = image.heap_bytes;
+    d->headers[2].seq = reinterpret_cast<std::uintptr_t>(image.stack);
+    d->headers[2].bytes = image.stack_bytes;
+    ++d->sends;  // held until every piece is started, so completion cannot come early
+    send_piece(d, target, 0, d->record.data(), d->record.size(), false);
+    if (image.heap_bytes) send_piece(d, target, 1, image.heap, image.heap_bytes, true);
+    send_piece(d, target, 2, image.stack, image.stack_bytes, true);
+    if (--d->sends == 0) finish_departure(d);
+    tell_location(rt::home_pe_of(r->id), r->id);
+}
+
+void try_install(int rank) {
+    auto it = arrivals.find(rank);
+    Arrival& a = it->second;
+    if (!a.have_record) return;
+    RankRecord rec;
+    std::memcpy(&rec, a.record.data(), sizeof rec);
+    int expected = (rec.heap_bytes ? 1 : 0) + 1;
+    if (a.segments < expected) return;
+    rt::Rank* r = rt::rank_control_block(rank);
+    r->exit_code = rec.exit_code;
+    r->library_depth = rec.library_depth;
+    r->started = rec.started;
+    r->context = rec.context;
+    r->locals = rec.locals;
+    r->blocked_in = nullptr;
+    r->migrate_to = -1;
+    unsigned version = a.version;
+    std::vector<unsigned char> record = std::move(a.record);
+    arrivals.erase(it);
+    rt::set_location(rank, rt::this_pe(), version);
+    if (!rt::rank_arrived(r, rec.heap_bytes != 0))
+        rt::fail_job(1, "rank %d arrived at PE %d with a damaged heap", rank, rt::this_pe());
+    if (rec.has_lib) unpack_rank_state(r, record.data() + sizeof rec, record.size() - sizeof rec);
+    replay_for_arrival(rank);
+}
+
+}  // namespace
+
+bool arrival_on_migrate(const WireHeader& w, const void* data, std::size_t len) {
+    if (len < sizeof(RankRecord)) rt::fail_job(1, "a migrating rank's record arrived truncated");
+    Arrival& a = arrivals[w.dst_world];
+    a.have_record = true;
+    a.version = w.loc_version;
+    a.record.assign(static_cast<const unsigned char*>(data), static_cast<const unsigned char*>(data) + len);
+    try_install(w.dst_world);
+    return false;
+}
+
+bool arrival_on_segment(const WireHeader& w, void* rendezvous) {
+    int rank = w.dst_world;
+    arrivals[rank];  // the record may come later
+    auto* addr = reinterpret_cast<void*>(static_cast<std::uintptr_t>(w.seq));
+    auto bytes = static_cast<std::size_t>(w.bytes);
+    if (!rt::prepare_rank_memory(rank, addr, bytes))
+        rt::fail_job(1, "PE %d cannot map memory for arriving rank %d", rt::this_pe(), rank);
+    auto* f = new SegmentFetch{kTagArrival, rank};
+    if (rt::net::transport_fetch(rendezvous, addr, bytes, f)) migrate_fetch_done(f, true);
+    return true;
+}
+
+void migrate_send_done(void* ctx, bool ok) {
+    auto tag = *static_cast<std::uint32_t*>(ctx);
+    if (tag != kTagDeparture) return control_send_done(ctx, ok);
+    auto* d = static_cast<Departure*>(ctx);
+    if (!ok) rt::fail_job(1, "rank %d could not be moved: the PE it went to is gone", d->rank);
+    if (--d->sends == 0) finish_departure(d);
+}
+
+void migrate_fetch_done(void* ctx, bool ok) {
+    auto tag = *static_cast<std::uint32_t*>(ctx);
+    if (tag == kTagForward) return forward_fetch_done(ctx, ok);
+    if (!ok) rt::fail_job(1, "a migration could not fetch its data: a PE is gone");
+    if (tag == kTagResolve) {
+        auto* f = static_cast<Resolve*>(ctx);
+        --*f->pending;
+        delete f;
+        return;
+    }
+    auto* f = static_cast<SegmentFetch*>(ctx);
+    int rank = f->rank;
+    delete f;
+    ++arrivals[rank].segments;
+    try_install(rank);
+}
+
+namespace {
+const bool registered = [] {
+    rt::MigrationHooks hooks{};
+    hooks.ready_to_leave = ready_to_leave;
+    hooks.depart = depart;
+    location_hooks(&hooks);
+    rt::set_migration_hooks(hooks);
+    return true;
+}();
+}  // namespace
+
+}  // namespace mosix::lib

@@ -1,0 +1,52 @@
+// migrate.hpp — the library's half of live migration: the protocol that moves a rank between PEs
+// (migrate.cc), the location service that finds it afterwards (location.cc), and the travelling
+// form of its library state (migrate_state.cc). The runtime's half is runtime/migration.hpp.
+//
+// A move of rank r from PE A to PE B:
+//  1. r, at a migration point on A, gets its in-transit bytes home: a rendezvous message waiting
+//     in its queues is fetched into its heap, a same-PE sender's buffer copied; r leaves only
+//     when none of its own sends or fetches is in flight (those hold addresses in its memory).
+//  2. A serializes r's library state, sends it with r's control block (kind `migrate`), then the
+//     touched heap and the stack in use (kind `segment`, rendezvous: B fetches them straight into
+//     the same addresses), and from then on forwards whatever arrives for r to B.
+//  3. B installs r once all pieces are there, delivers what arrived for r meanwhile, and r runs.
+//  A PE that forwarded a message tells the sender's PE where r went, so later messages go directly.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "rank_state.hpp"
+#include "wire.hpp"
+
+namespace mosix::lib {
+
+// Transport receive handler for every kind but `message`, and for messages whose rank is not
+// here. Returns true if it kept the rendezvous descriptor.
+bool migrate_on_control(const WireHeader& w, const void* data, std::size_t len, void* rendezvous);
+bool route_message(const WireHeader& w, const void* data, std::size_t len, void* rendezvous);
+
+// Completion of the protocol's own sends and fetches (ctx starts with a CompletionTag).
+void migrate_send_done(void* ctx, bool ok);
+void migrate_fetch_done(void* ctx, bool ok);
+
+// location.cc: a message for this PE kept until its rank arrives; replayed by the arrival.
+void keep_for_arrival(int rank, const WireHeader& w, const void* data, std::size_t len, void* rendezvous);
+void replay_for_arrival(int rank);
+// location.cc: tells PE `pe` where `rank` is now (after a forward, or its home after a move).
+void tell_location(int pe, int rank);
+// location.cc: the protocol's sends that carry a header (and bytes) owned by a record.
+void send_control(int pe, const WireHeader& w, std::vector<unsigned char> data);
+void control_send_done(void* ctx, bool ok);
+void forward_fetch_done(void* ctx, bool ok);
+// migrate.cc: the arrival side.
+bool arrival_on_migrate(const WireHeader& w, const void* data, std::size_t len);
+bool arrival_on_segment(const WireHeader& w, void* rendezvous);
+
+// migrate_state.cc: the library state of a rank, as bytes that rebuild it on another PE. pack
+// releases everything of `s` that lives on this PE's heap and leaves the records in the rank's own
+// memory (requests, unexpected messages, buffers) to travel with it; `s` is destroyed.
+std::vector<unsigned char> pack_rank_state(RankState* s);
+RankState* unpack_rank_state(rt::Rank* r, const unsigned char* data, std::size_t len);
+
+}  // namespace mosix::lib

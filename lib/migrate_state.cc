@@ -1,0 +1,201 @@
+// migrate_state.cc — a rank's library state as bytes, and back (migration; later checkpoints).
+//
+// What is in the rank's slot (request objects, unexpected-message records and their buffers, the
+// request pool) travels as memory: only the pointers to it are written here. What is on the PE's
+// heap (handle tables, groups, sequence counters, held-back messages) is written by value and
+// rebuilt on the other side. Per-PE caches (collective hierarchies) are not written: rebuilt on
+// first use.
+#include <cstring>
+#include <string>
+
+#include "migrate.hpp"
+#include "remote.hpp"
+#include "runtime/runtime.hpp"
+
+namespace mosix::lib {
+
+// A field added to these structures must be added here too.
+static_assert(sizeof(Comm) == 80 || sizeof(void*) != 8, "Comm changed: update migrate_state.cc");
+static_assert(sizeof(RankState) == 464 || sizeof(void*) != 8, "RankState changed: update migrate_state.cc");
+
+namespace {
+
+constexpr std::uint32_t kStateMagic = 0x6d737431;  // "mst1": bump when the layout changes
+
+struct Writer {
+    std::vector<unsigned char> out;
+    template <class T>
+    void pod(const T& v) {
+        auto p = reinterpret_cast<const unsigned char*>(&v);
+        out.insert(out.end(), p, p + sizeof v);
+    }
+    void bytes(const void* p, std::size_t n) {
+        pod(static_cast<std::uint64_t>(n));
+        auto b = static_cast<const unsigned char*>(p);
+        out.insert(out.end(), b, b + n);
+    }
+    void group(const GroupPtr& g) {
+        pod(static_cast<std::int32_t>(g ? g->size : -1));
+        if (!g) return;
+        bytes(g->members.data(), g->members.size() * sizeof(int));
+    }
+};
+
+struct Reader {
+    const unsigned char* p;
+    const unsigned char* end;
+    void need(std::size_t n) const {
+        if (static_cast<std::size_t>(end - p) < n)
+            rt::fail_job(1, "a migrating rank's state arrived truncated (%zu bytes missing)",
+                         n - static_cast<std::size_t>(end - p));
+    }
+    template <class T>
+    T pod() {
+        need(sizeof(T));
+        T v;
+        std::memcpy(&v, p, sizeof v);
+        p += sizeof v;
+        return v;
+    }
+    std::pair<const unsigned char*, std::size_t> bytes() {
+        auto n = static_cast<std::size_t>(pod<std::uint64_t>());
+        need(n);
+        const unsigned char* at = p;
+        p += n;
+        return {at, n};
+    }
+    GroupPtr group() {
+        auto size = pod<std::int32_t>();
+        if (size < 0) return nullptr;
+        auto [at, n] = bytes();
+        if (n == 0 && size == rt::world_size()) return group_world(size);
+        if (n == 0) {  // an identity group of another size (members 0..size-1)
+            auto g = std::make_shared<Group>();
+            g->size = size;
+            return g;
+        }
+        std::vector<int> members(n / sizeof(int));
+        std::memcpy(members.data(), at, n);
+        return group_from(std::move(members));
+    }
+};
+
+template <class T>
+void write_vector_pod(Writer& w, const std::vector<T>& v) {
+    w.bytes(v.data(), v.size() * sizeof(T));
+}
+
+template <class T>
+void read_vector_pod(Reader& r, std::vector<T>* v) {
+    auto [at, n] = r.bytes();
+    v->resize(n / sizeof(T));
+    if (n) std::memcpy(v->data(), at, n);
+}
+
+void write_seq(Writer& w, const std::unordered_map<int, std::uint64_t>& m) {
+    w.pod(static_cast<std::uint64_t>(m.size()));
+    for (const auto& [peer, seq] : m) {
+        w.pod(peer);
+        w.pod(seq);
+    }
+}
+
+void read_seq(Reader& r, std::unordered_map<int, std::uint64_t>* m) {
+    auto n = r.pod<std::uint64_t>();
+    for (std::uint64_t i = 0; i < n; ++i) {
+        int peer = r.pod<int>();
+        (*m)[peer] = r.pod<std::uint64_t>();
+    }
+}
+
+}  // namespace
+
+std::vector<unsigned char> pack_rank_state(RankState* s) {
+    Writer w;
+    w.pod(kStateMagic);
+    w.pod(s->next_context);
+    w.pod(s->initialized);
+    w.pod(s->finalized);
+    w.pod(s->queues.posted);  // head and tail: requests in the rank's memory
+    std::vector<Unexpected*> unexpected;
+    for (Unexpected* u = s->queues.unexpected.head; u; u = u->next) unexpected.push_back(u);
+    write_vector_pod(w, unexpected);
+    w.pod(s->free_requests);
+    write_vector_pod(w, s->request_chunks);
+    for (Unexpected* b : s->free_buffers) w.pod(b);
+    w.pod(static_cast<std::uint64_t>(s->comms.size()));
+    for (const Comm& c : s->comms) {
+        w.pod(c.live);
+        w.pod(c.context);
+        w.pod(c.rank);
+        w.pod(c.errhandler);
+        w.bytes(c.name.data(), c.name.size());
+        w.group(c.live ? c.group : nullptr);
+    }
+    w.pod(static_cast<std::uint64_t>(s->groups.size()));
+    for (const GroupPtr& g : s->groups) w.group(g);
+    write_vector_pod(w, s->ops);
+    write_vector_pod(w, s->errhandlers);
+    write_seq(w, s->send_seq);
+    write_seq(w, s->recv_seq);
+    w.pod(static_cast<std::uint64_t>(s->held.size()));
+    for (HeldMessage* h : s->held) {
+        if (h->rendezvous) rt::fail_job(1, "internal: a held rendezvous message was not fetched before migration");
+        w.pod(h->wire);
+        w.bytes(h->data.data(), h->data.size());
+        delete h;
+    }
+    s->held.clear();
+    // What travels in the rank's memory must not be freed with the PE-side state.
+    s->queues.forget_unexpected();
+    s->queues.posted = {};
+    s->free_requests = nullptr;
+    s->request_chunks.clear();
+    for (Unexpected*& b : s->free_buffers) b = nullptr;
+    delete s;
+    return std::move(w.out);
+}
+
+RankState* unpack_rank_state(rt::Rank* rank, const unsigned char* data, std::size_t len) {
+    Reader r{data, data + len};
+    if (r.pod<std::uint32_t>() != kStateMagic)
+        rt::fail_job(1, "rank %d arrived with library state of another format", rank->id);
+    auto* s = new RankState();
+    s->next_context = r.pod<std::uint32_t>();
+    s->initialized = r.pod<bool>();
+    s->finalized = r.pod<bool>();
+    s->queues.posted = r.pod<IntrusiveQueue<Request>>();
+    std::vector<Unexpected*> unexpected;
+    read_vector_pod(r, &unexpected);
+    for (Unexpected* u : unexpected) s->queues.push_unexpected(u);
+    s->free_requests = r.pod<Request*>();
+    read_vector_pod(r, &s->request_chunks);
+    for (Unexpected*& b : s->free_buffers) b = r.pod<Unexpected*>();
+    s->comms.resize(static_cast<std::size_t>(r.pod<std::uint64_t>()));
+    for (Comm& c : s->comms) {
+        c.live = r.pod<bool>();
+        c.context = r.pod<std::uint32_t>();
+        c.rank = r.pod<int>();
+        c.errhandler = r.pod<MPI_Errhandler>();
+        auto [name, n] = r.bytes();
+        c.name.assign(reinterpret_cast<const char*>(name), n);
+        c.group = r.group();
+    }
+    s->groups.resize(static_cast<std::size_t>(r.pod<std::uint64_t>()));
+    for (GroupPtr& g : s->groups) g = r.group();
+    read_vector_pod(r, &s->ops);
+    read_vector_pod(r, &s->errhandlers);
+    read_seq(r, &s->send_seq);
+    read_seq(r, &s->recv_seq);
+    auto held = r.pod<std::uint64_t>();
+    for (std::uint64_t i = 0; i < held; ++i) {
+        auto* h = new HeldMessage{r.pod<WireHeader>(), {}, nullptr};
+        auto [at, n] = r.bytes();
+        h->data.assign(at, at + n);
+        s->held.push_back(h);
+    }
+    rank->lib = s;
+    return s;
+}
+
+}  // namespace mosix::lib

@@ -1,0 +1,139 @@
+// migration.cc — the runtime's half of moving a rank: the migration point, the rank's image, and
+// giving up or taking over its slot memory. The protocol between PEs is the library's
+// (lib/migrate.cc), reached through the hooks it registers.
+#include "migration.hpp"
+
+#include <sys/mman.h>
+
+#include <cstdint>
+
+#include "fiber.hpp"
+#include "rank_heap.hpp"
+#include "runtime_internal.hpp"
+#include "scheduler.hpp"
+
+namespace mosix::rt {
+
+namespace {
+
+MigrationHooks hooks{};
+
+// The System V ABI lets a function use 128 bytes below its stack pointer without moving it; the
+// saved context is a stack pointer, so copy from that far below it.
+constexpr std::uintptr_t kRedZone = 128;
+
+bool in_slot(int rank, const void* addr, std::size_t bytes) {
+    const SlotRegion& slots = pe().slots;
+    auto base = reinterpret_cast<std::uintptr_t>(slots.slot_base(rank));
+    auto a = reinterpret_cast<std::uintptr_t>(addr);
+    return a >= base && bytes <= slots.slot_size() && a - base <= slots.slot_size() - bytes;
+}
+
+}  // namespace
+
+void set_migration_hooks(const MigrationHooks& h) noexcept { hooks = h; }
+
+bool migration_supported() noexcept {
+#if defined(MOSIX_SANITIZE)
+    return false;  // AddressSanitizer owns malloc: user allocations are not in the slots
+#else
+    return pe().networked && pe().config.rank_heaps && hooks.depart != nullptr;
+#endif
+}
+
+Rank* rank_control_block(int rank) noexcept { return &pe().ranks[rank]; }
+
+void set_location(int rank, int where, unsigned version) noexcept {
+    PeState& p = pe();
+    p.location[static_cast<std::size_t>(rank)] = where;
+    p.location_version[static_cast<std::size_t>(rank)] = version;
+    ++detail::location_epoch;
+}
+
+bool request_migration(int rank, int target) noexcept {
+    if (rank < 0 || rank >= world_size() || target < 0 || target >= npes()) return false;
+    if (Rank* r = local_rank(rank)) {
+        if (r->state == RankState::done) return true;
+        // A rank waiting inside the library moves at its next call, when the wait is over.
+        r->migrate_to = target == this_pe() ? -1 : target;
+        return true;
+    }
+    if (hooks.route_request) hooks.route_request(rank, target);
+    return true;
+}
+
+void migration_point(Rank* r) noexcept {
+    int target = r->migrate_to;
+    if (target < 0 || target == this_pe() || !migration_supported()) {
+        r->migrate_to = -1;
+        return;
+    }
+    if (!hooks.ready_to_leave(r)) return;  // try again at the next library call
+    r->migrate_to = -1;
+    r->state = RankState::departing;
+    r->departure_target = target;
+    fiber_suspend(r);  // the scheduler sends us; we return on the new PE
+}
+
+RankImage rank_image(const Rank* r) noexcept {
+    RankImage image;
+    image.heap = pe().slots.slot_base(r->id);
+    image.heap_bytes = rank_heap_extent(r->id);
+    auto sp = reinterpret_cast<std::uintptr_t>(r->context) - kRedZone;
+    auto top = reinterpret_cast<std::uintptr_t>(r->stack_low) + r->stack_size;
+    auto low = reinterpret_cast<std::uintptr_t>(r->stack_low);
+    if (sp < low) sp = low;
+    image.stack = reinterpret_cast<void*>(sp);
+    image.stack_bytes = top - sp;
+    return image;
+}
+
+void rank_left(Rank* r) noexcept {
+    r->state = RankState::away;
+    r->lib = nullptr;  // the library serialized and released its state
+    r->locals = nullptr;
+    --pe().live_ranks;
+}
+
+void release_rank_memory(int rank) noexcept {
+    rank_heap_release(rank);
+    pe().slots.release_stack(rank);
+}
+
+bool prepare_rank_memory(int rank, void* addr, std::size_t bytes) noexcept {
+    if (bytes == 0) return true;
+    if (!in_slot(rank, addr, bytes)) return false;
+    SlotRegion& slots = pe().slots;
+    auto base = reinterpret_cast<std::uintptr_t>(slots.slot_base(rank));
+    auto a = reinterpret_cast<std::uintptr_t>(addr);
+    if (a < base + slots.heap_bytes()) {
+        // The heap's relocation contract: everything above the copied extent reads as zero, so
+        // start from a fresh reservation (whatever an earlier stay here left is dropped).
+        rank_heap_release(rank);
+        void* heap = slots.slot_base(rank);
+        if (mmap(heap, slots.heap_bytes(), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
+                 -1, 0) == MAP_FAILED)
+            return false;
+        return mprotect(addr, bytes, PROT_READ | PROT_WRITE) == 0;
+    }
+    slots.release_stack(rank);
+    return slots.map_stack(rank) != nullptr;
+}
+
+void depart(Rank* r) noexcept { hooks.depart(r); }
+
+void announce_finished(int count) noexcept {
+    if (hooks.announce_finished) hooks.announce_finished(count);
+}
+
+bool rank_arrived(Rank* r, bool has_heap) noexcept {
+    if (has_heap && !rank_heap_adopt(r->id)) return false;
+    r->stack_low = reinterpret_cast<char*>(pe().slots.slot_base(r->id)) + pe().slots.slot_size() -
+                   pe().slots.stack_size();
+    r->stack_size = pe().slots.stack_size();
+    ++pe().live_ranks;
+    make_runnable(r);
+    return true;
+}
+
+}  // namespace mosix::rt
