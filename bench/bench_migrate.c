@@ -18,6 +18,8 @@
 //                  also MOSIX_BENCH_NO_MIGRATE=1 in the environment
 //   --reps R       round trips per size, 3..32 (default 10; 256 MiB does at most 5)
 //   --max-mib M    skip sizes above M MiB (default 256)
+//   --each         also print every move's time, in order (there = to the other PE, back = home):
+//                  shows whether slow medians are a few outliers or a steady cost of one direction
 // Exit status: 0 done, 1 a check failed, 2 bad usage or job shape, 3 migration not available.
 //
 // Timing: clock_gettime(CLOCK_MONOTONIC) before the call on the source PE and after it on the
@@ -111,13 +113,14 @@ static double memcpy_best(const void* src, size_t bytes, int tries) {
 }
 
 struct options {
-    int migrate, reps, max_mib;
+    int migrate, reps, max_mib, each;
 };
 
 static int parse(int argc, char** argv, struct options* o) {
     o->migrate = 1;
     o->reps = kDefaultReps;
     o->max_mib = 256;
+    o->each = 0;
     const char* env = getenv("MOSIX_BENCH_NO_MIGRATE");
     if (env && *env && strcmp(env, "0") != 0) o->migrate = 0;
     for (int i = 1; i < argc; ++i) {
@@ -126,6 +129,8 @@ static int parse(int argc, char** argv, struct options* o) {
         } else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
             o->reps = atoi(argv[++i]);
             if (o->reps < kMinReps || o->reps > kMaxReps) return 0;
+        } else if (strcmp(argv[i], "--each") == 0) {
+            o->each = 1;
         } else if (strcmp(argv[i], "--max-mib") == 0 && i + 1 < argc) {
             o->max_mib = atoi(argv[++i]);
             if (o->max_mib < 1) return 0;
@@ -256,6 +261,11 @@ static int run(const struct options* o) {
             printf("| %8s | %12s | %9s | %6s | %9.3f | %6s |\n", label, "-", "-", "-", copy * 1e3, "-");
             continue;
         }
+        if (o->each) {  // in move order, before sorting: even moves go there, odd ones come back
+            printf("  %d MiB moves (ms, there/back):", mib);
+            for (int i = 0; i < n; ++i) printf("%s %.2f", i % 2 ? "/" : "  ", times[i] * 1e3);
+            printf("\n");
+        }
         qsort(times, (size_t)n, sizeof times[0], cmp_double);
         const double best = times[0];
         const double median = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
@@ -289,7 +299,7 @@ int main(int argc, char** argv) {
         if (rank == 0)
             fprintf(stderr,
                     "usage: mosexec -n 2 --pes 2 bench_migrate [--no-migrate] [--reps %d..%d] "
-                    "[--max-mib M]\n",
+                    "[--max-mib M] [--each]\n",
                     kMinReps, kMaxReps);
         status = 2;
     } else if (o.migrate && (!pes || atoi(pes) < 2)) {
