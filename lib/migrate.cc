@@ -29,6 +29,9 @@ struct RankRecord {
     bool has_lib;
     boost::context::detail::fcontext_t context;
     void* locals;
+    void (*before_leaving)(int, int, void*);
+    void (*after_arriving)(int, int, void*);
+    void* hook_arg;
     void* heap;
     std::uint64_t heap_bytes;
     void* stack;
@@ -127,8 +130,19 @@ void depart(rt::Rank* r) {
     int target = r->departure_target;
     unsigned version = rt::location_version(r->id) + 1;
     rt::RankImage image = rt::rank_image(r);
-    RankRecord rec{r->id,     r->exit_code, r->library_depth, r->started,       r->lib != nullptr,
-                   r->context, r->locals,   image.heap,       image.heap_bytes, image.stack,
+    RankRecord rec{r->id,
+                   r->exit_code,
+                   r->library_depth,
+                   r->started,
+                   r->lib != nullptr,
+                   r->context,
+                   r->locals,
+                   r->before_leaving,
+                   r->after_arriving,
+                   r->hook_arg,
+                   image.heap,
+                   image.heap_bytes,
+                   image.stack,
                    image.stack_bytes};
     auto* d = new Departure;
     d->rank = r->id;
@@ -176,6 +190,9 @@ void try_install(int rank) {
     r->started = rec.started;
     r->context = rec.context;
     r->locals = rec.locals;
+    r->before_leaving = rec.before_leaving;
+    r->after_arriving = rec.after_arriving;
+    r->hook_arg = rec.hook_arg;
     r->blocked_in = nullptr;
     r->migrate_to = -1;
     unsigned version = a.version;

@@ -36,6 +36,10 @@ struct Rank {
     void* locals = nullptr;  // rank-local storage table (rank_local.hpp), in the rank's memory
     int migrate_to = -1;     // PE asked for by request_migration(), acted on at a migration point
     int departure_target = -1;  // while departing: the PE it goes to
+    // The program's migration hooks (mosix_on_migration): they travel with the rank.
+    void (*before_leaving)(int from_pe, int to_pe, void* arg) = nullptr;
+    void (*after_arriving)(int from_pe, int to_pe, void* arg) = nullptr;
+    void* hook_arg = nullptr;
 };
 
 }  // namespace mosix::rt

@@ -43,3 +43,15 @@ add_test(NAME multipe.outside_a_launcher_refused
          COMMAND sh -c "MOSIX_PES=2 MOSIX_NRANKS=4 \"$1\"; test $? -ne 0" sh $<TARGET_FILE:hello>)
 set_tests_properties(multipe.outside_a_launcher_refused PROPERTIES TIMEOUT 30 LABELS multipe
                      PASS_REGULAR_EXPRESSION "not started by a PMIx launcher: run it with mosexec")
+
+# The migration API between PEs: what a moving rank has pending goes with it (see the program).
+if(MOSIX_SANITIZE)
+  set(_moved unsupported)  # AddressSanitizer owns malloc there: rank memory is not in the slots
+else()
+  set(_moved moved)
+endif()
+foreach(np "4;2" "7;3")
+  list(GET np 0 n)
+  list(GET np 1 p)
+  mosix_multipe_test(migrate_api ${n} ${p} "^migrate_api on ${n} ranks: ${_moved}$" transport_migrate_api)
+endforeach()

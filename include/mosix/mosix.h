@@ -13,10 +13,13 @@
  * (MPI_ERRORS_ARE_FATAL) an error ends the job with one line naming the rank, the call and the
  * reason; under MPI_ERRORS_RETURN the call returns the class.
  *
- * Current state: a job runs on one or more PEs, each rank staying on the PE it started on.
- * Migration and checkpoint/restart arrive in later versions; until then mosix_migrate_to()
- * accepts only the rank's own PE and mosix_checkpoint() reports MPI_ERR_UNSUPPORTED_OPERATION
- * ("checkpoint/restart is not available yet").
+ * Migration: a rank moves between PEs (processes, possibly on other hosts) while the job runs,
+ * when it asks (mosix_migrate_to), when an operator asks (mosctl migrate) or when the balancer
+ * decides. It moves only at a library call (every MPI_ and mosix_ call is a migration point), so
+ * code between calls never sees the move. docs/migration.md says what moves with a rank (its
+ * stack, heap, pending requests and messages) and what does not (globals, its own mmap, files,
+ * threads). Checkpoint/restart arrives in a later version: mosix_checkpoint() reports
+ * MPI_ERR_UNSUPPORTED_OPERATION ("checkpoint/restart is not available yet").
  */
 #ifndef MOSIX_MOSIX_H
 #define MOSIX_MOSIX_H
@@ -36,12 +39,31 @@ extern "C" {
 int mosix_where(int* pe, char* host, int hostlen);
 
 /* Moves the calling rank to PE `pe` and returns once it runs there; the rank's memory, pending
- * requests and messages move with it.
- * Outcomes: MPI_SUCCESS if the rank now runs on `pe` (for now only the PE it is already on:
- * nothing moves); MPI_ERR_ARG if pe < 0 or not a PE of the job; MPI_ERR_UNSUPPORTED_OPERATION
- * for any other PE (migration is not available yet); MPI_ERR_OTHER outside
- * MPI_Init..MPI_Finalize. */
+ * requests and messages move with it. The rank leaves when none of its own sends is still using
+ * its buffers (a nonblocking send to a rank that has not posted the receive): until then the call
+ * lets the other ranks run and tries again, so do not migrate while holding such a send whose
+ * receiver waits for this rank.
+ * Outcomes: MPI_SUCCESS once the rank runs on `pe` (at once if it already does); MPI_ERR_ARG if
+ * pe < 0 or not a PE of the job; MPI_ERR_UNSUPPORTED_OPERATION in builds where rank memory is not
+ * in the rank's slot (the AddressSanitizer build); MPI_ERR_OTHER outside MPI_Init..MPI_Finalize. */
 int mosix_migrate_to(int pe);
+
+/* The number of PEs of the job (valid targets for mosix_migrate_to are 0..npes-1).
+ * Outcomes: MPI_SUCCESS; MPI_ERR_ARG if npes is NULL; MPI_ERR_OTHER outside
+ * MPI_Init..MPI_Finalize. */
+int mosix_npes(int* npes);
+
+/* Called on a migrating rank: `before_leaving` on the old PE just before it is packed, and
+ * `after_arriving` on the new PE before the interrupted library call goes on, each with the PE
+ * the rank leaves and the one it goes to, and `arg`. Use them for what does not move by itself:
+ * close and reopen a file, drop a PE-wide cache, re-pin to a device. They run as the rank's own
+ * code and may allocate; they must not make MPI or mosix calls that communicate. before_leaving
+ * may run more than once for one move (if the rank is not ready to leave yet and tries again).
+ * One pair per rank: a second call replaces the first; NULL removes a hook. The hooks and `arg`
+ * move with the rank (arg should point into the rank's own memory).
+ * Outcomes: MPI_SUCCESS; MPI_ERR_OTHER if called outside a rank. May be called before MPI_Init. */
+typedef void (*mosix_migration_hook)(int from_pe, int to_pe, void* arg);
+int mosix_on_migration(mosix_migration_hook before_leaving, mosix_migration_hook after_arriving, void* arg);
 
 /* A collective load-balancing point over MPI_COMM_WORLD: every rank must call it (like
  * MPI_Barrier); the balancer may move ranks between PEs before it returns.

@@ -685,10 +685,22 @@ inline Location where() {
     l.host = host;
     return l;
 }
-// Moves the calling rank to PE `pe`; see mosix_migrate_to() for what is supported today.
+// Moves the calling rank to PE `pe` and returns once it runs there (see mosix_migrate_to()).
 inline void migrate_to(int pe) {
     detail::set_errors_return(MPI_COMM_WORLD);
     detail::check(mosix_migrate_to(pe), "mosix_migrate_to");
+}
+// The number of PEs of the job: valid targets of migrate_to() are 0 .. npes() - 1.
+inline int npes() {
+    detail::set_errors_return(MPI_COMM_WORLD);
+    int n = 0;
+    detail::check(mosix_npes(&n), "mosix_npes");
+    return n;
+}
+// Functions run on the calling rank when it migrates (see mosix_on_migration()).
+inline void on_migration(mosix_migration_hook before_leaving, mosix_migration_hook after_arriving,
+                         void* arg = nullptr) {
+    detail::check(mosix_on_migration(before_leaving, after_arriving, arg), "mosix_on_migration");
 }
 // Collective load-balancing point over the world communicator.
 inline void balance() {

@@ -55,6 +55,24 @@ int mosix_migrate_to(int pe) {
     return MPI_SUCCESS;
 }
 
+int mosix_npes(int* npes) {
+    MOSIX_LIBRARY_ENTRY();
+    if (int e = check_initialized("mosix_npes")) return e;
+    MOSIX_CHECK(npes, MPI_COMM_WORLD, MPI_ERR_ARG, "mosix_npes", "npes is NULL");
+    *npes = mosix::rt::npes();
+    return MPI_SUCCESS;
+}
+
+int mosix_on_migration(mosix_migration_hook before_leaving, mosix_migration_hook after_arriving, void* arg) {
+    MOSIX_LIBRARY_ENTRY();
+    mosix::rt::Rank* r = mosix::rt::this_rank();
+    if (!r) return MPI_ERR_OTHER;  // not a rank: there is no handler to report through
+    r->before_leaving = before_leaving;
+    r->after_arriving = after_arriving;
+    r->hook_arg = arg;
+    return MPI_SUCCESS;
+}
+
 int mosix_balance(void) {
     MOSIX_LIBRARY_ENTRY();
     if (int e = check_initialized("mosix_balance")) return e;
