@@ -1,6 +1,7 @@
 /* solver.c — 2D Jacobi heat solver: an NX x NY plate, top edge held at 100, other edges at 0.
  *
  *   mosexec -n 64 ./solver --nx 256 --ny 256 --iters 1000 --tol 1e-6
+ *   mosexec -n 64 --pes 2 ./solver --migrate-every 50     # ranks hop between PEs as they work
  *
  * Rows are dealt out in contiguous blocks, so any rank count works, including more ranks than
  * rows (the extra ranks own nothing but still join every collective). Each iteration exchanges
@@ -8,26 +9,36 @@
  *
  * The printed checksum is bit-identical for every rank count: each cell's update reads the same
  * inputs in the same order whatever the decomposition, max is exact (so the iteration count is the
- * same), and the final sum is formed at rank 0 row by row in global order, never per rank. */
+ * same), and the final sum is formed at rank 0 row by row in global order, never per rank.
+ *
+ * --migrate-every K (mosix only) moves each rank to another PE, chosen pseudo-randomly, every K
+ * iterations while it computes; the checksum must not change, since a rank's memory, its messages in
+ * flight and its place in the collectives move with it. */
 #include <errno.h>
 #include <math.h>
 #include <mpi.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef MOSIX_MPI /* defined by mosix's mpi.h: the program still builds with any MPI */
+#include <mosix.h>
+#endif
 
 enum { MAX_EDGE = 1 << 20 };
 
 struct options {
     long nx, ny, iters;
     double tol;
+    long migrate_every; /* 0: ranks stay where they start */
 };
 
 static const char usage[] =
-    "usage: solver [--nx N] [--ny N] [--iters N] [--tol X]\n"
-    "  --nx, --ny  grid width and height, 3..1048576 (default 256)\n"
-    "  --iters     most iterations, >= 1 (default 1000)\n"
-    "  --tol       stop once no cell changes by more than X, >= 0 (default 1e-6)\n";
+    "usage: solver [--nx N] [--ny N] [--iters N] [--tol X] [--migrate-every K]\n"
+    "  --nx, --ny         grid width and height, 3..1048576 (default 256)\n"
+    "  --iters            most iterations, >= 1 (default 1000)\n"
+    "  --tol              stop once no cell changes by more than X, >= 0 (default 1e-6)\n"
+    "  --migrate-every K  mosix only: every K iterations each rank moves to another PE, >= 1\n";
 
 static int parse_long(const char* text, long lo, long hi, long* out) {
     char* end = NULL;
@@ -48,7 +59,7 @@ static int parse(int argc, char** argv, int rank, struct options* o) {
             return 1;
         }
         int known = !strcmp(name, "--nx") || !strcmp(name, "--ny") || !strcmp(name, "--iters") ||
-                    !strcmp(name, "--tol");
+                    !strcmp(name, "--tol") || !strcmp(name, "--migrate-every");
         if (!known) {
             if (rank == 0) fprintf(stderr, "solver: unknown option '%s'\n%s", name, usage);
             return 2;
@@ -62,6 +73,8 @@ static int parse(int argc, char** argv, int rank, struct options* o) {
             ok = parse_long(value, 3, MAX_EDGE, &o->ny);
         } else if (!strcmp(name, "--iters")) {
             ok = parse_long(value, 1, 1000000000L, &o->iters);
+        } else if (!strcmp(name, "--migrate-every")) {
+            ok = parse_long(value, 1, 1000000000L, &o->migrate_every);
         } else {
             char* end = NULL;
             errno = 0;
@@ -76,6 +89,12 @@ static int parse(int argc, char** argv, int rank, struct options* o) {
         }
         ++i;
     }
+#ifndef MOSIX_MPI
+    if (o->migrate_every) {
+        if (rank == 0) fprintf(stderr, "solver: --migrate-every needs mosix (mosix_migrate_to)\n");
+        return 2;
+    }
+#endif
     if (o->nx * o->ny > (1L << 32)) {
         if (rank == 0) fprintf(stderr, "solver: a %ld x %ld grid is too large\n", o->nx, o->ny);
         return 2;
@@ -83,12 +102,42 @@ static int parse(int argc, char** argv, int rank, struct options* o) {
     return 0;
 }
 
+#ifdef MOSIX_MPI
+/* How many PEs the job has. mosix.h has no call for it, but every PE starts with at least one rank
+ * (a job never has more PEs than ranks), so it is one more than the highest PE a rank starts on.
+ * Collective: every rank calls it. */
+static int job_pes(void) {
+    int here = 0, top = 0;
+    mosix_where(&here, NULL, 0);
+    MPI_Allreduce(&here, &top, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    return top + 1;
+}
+
+/* Moves the calling rank to another of the npes PEs, picked by the rank's own generator *state (it
+ * lives on the rank's stack: globals are shared by the ranks of a PE). Returns 1 if it moved. A
+ * failed move ends the job: errors are fatal under the default handler. */
+static int hop(int npes, uint64_t* state) {
+    if (npes < 2) return 0;
+    *state = *state * 6364136223846793005ULL + 1442695040888963407ULL; /* Knuth's MMIX LCG */
+    int here = -1, now = -1;
+    mosix_where(&here, NULL, 0);
+    int to = (here + 1 + (int)((*state >> 33) % (uint64_t)(npes - 1))) % npes;
+    mosix_migrate_to(to);
+    mosix_where(&now, NULL, 0);
+    if (now != to) {
+        fprintf(stderr, "solver: mosix_migrate_to(%d) returned, but the rank runs on PE %d\n", to, now);
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    }
+    return 1;
+}
+#endif
+
 int main(int argc, char** argv) {
     MPI_Init(&argc, &argv);
     int rank = 0, size = 0;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
-    struct options o = {256, 256, 1000, 1e-6};
+    struct options o = {256, 256, 1000, 1e-6, 0};
     int verdict = parse(argc, argv, rank, &o);
     if (verdict) {
         MPI_Finalize();
@@ -116,10 +165,21 @@ int main(int argc, char** argv) {
         if (first + i - 1 == 0)
             for (long j = 0; j < nx; ++j) u[i * nx + j] = v[i * nx + j] = 100.0;
 
+#ifdef MOSIX_MPI
+    const int npes = o.migrate_every ? job_pes() : 1;
+    uint64_t rng = (uint64_t)rank; /* this rank's own sequence of PEs */
+#endif
+    long moves = 0;
+
     double t0 = MPI_Wtime();
     long iter = 0;
     double residual = 0;
     while (iter < o.iters) {
+#ifdef MOSIX_MPI
+        /* Staggered by rank, so some rank moves in most iterations while its neighbours' halos are
+         * on the way to it, rather than all at once. */
+        if (o.migrate_every && iter > 0 && (iter + rank) % o.migrate_every == 0) moves += hop(npes, &rng);
+#endif
         MPI_Sendrecv(u + nx, rows ? (int)nx : 0, MPI_DOUBLE, up, 0, u + (rows + 1) * nx, (int)nx, MPI_DOUBLE,
                      down, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         MPI_Sendrecv(u + rows * nx, rows ? (int)nx : 0, MPI_DOUBLE, down, 1, u, (int)nx, MPI_DOUBLE, up, 1,
@@ -144,6 +204,8 @@ int main(int argc, char** argv) {
         if (residual <= o.tol) break;
     }
     double elapsed = MPI_Wtime() - t0;
+    long all_moves = 0;
+    if (o.migrate_every) MPI_Reduce(&moves, &all_moves, 1, MPI_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
 
     /* Row sums gathered in global row order and added at rank 0 in that order. */
     double* sums = malloc((size_t)(rows ? rows : 1) * sizeof *sums);
@@ -172,6 +234,7 @@ int main(int argc, char** argv) {
         printf("iterations %ld residual %.17g\n", iter, residual);
         printf("checksum %.17g\n", checksum);
         printf("time %.3f s\n", elapsed);
+        if (o.migrate_every) printf("migrations %ld\n", all_moves);
     }
     free(all);
     free(displs);
