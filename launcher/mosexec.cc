@@ -13,9 +13,17 @@
 //   mosexec_agent     beside each PE        mosexec_wire      agent <-> mosexec frames
 //   mosexec_output    lines to the terminal mosexec_proctree  killing what is left
 //   mosexec_report    how a PE ended, in words
+//
+// Every job also listens for operator commands (mosctl) on a Unix socket of its own, which only
+// its user can reach, and passes them on to PE 0's runtime:
+//
+//   control_socket    where, and the protocol   mosexec_control   the socket's server
+//   mosexec_requests  what mosctl may ask       mosexec_control_pipe  the last leg, to a PE
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
+#include "control_socket.hpp"
 #include "mosexec_agent.hpp"
 #include "mosexec_command.hpp"
 #include "mosexec_direct.hpp"
@@ -25,6 +33,9 @@
 int main(int argc, char** argv) {
     using namespace mosexec;
     if (argc > 1 && std::strcmp(argv[1], kAgentFlag) == 0) return run_agent(argc, argv);
+    // A control descriptor mosexec inherited (mosexec run by a PE of another job) is that job's:
+    // this job's PEs get their own, and must not see the other one.
+    unsetenv(mosix::control::kFdVariable);
     Options o = parse_options(argc, argv);
     Launch launch = plan_launch(o);
     if (o.dry_run) {

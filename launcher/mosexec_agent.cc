@@ -20,7 +20,9 @@
 #include <cstring>
 #include <string>
 
+#include "control_socket.hpp"
 #include "mosexec_command.hpp"
+#include "mosexec_control_pipe.hpp"
 #include "mosexec_report.hpp"
 #include "mosexec_wire.hpp"
 
@@ -147,13 +149,55 @@ void open_stdout(int* ours, int* theirs) {
     *theirs = p[1];
 }
 
+// Operator commands from mosexec ('C' frames on the agent's connection), passed on to the PE
+// through its control pipe. A command the PE cannot take is reported on the agent's stderr, which
+// reaches mosexec's through mpirun.
+class Commands {
+public:
+    Commands(int sock, ControlPipe& pipe, long long pe, const std::string& host)
+        : sock_(sock), pipe_(pipe), pe_(pe), host_(host) {}
+    int fd() const { return sock_; }  // -1 once there is nothing more to read
+
+    void read() {
+        char buf[4096];
+        ssize_t n = ::read(sock_, buf, sizeof buf);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
+        // mosexec's side is closed: stop listening, and leave the socket to the relay, whose next
+        // send finds mosexec gone and ends the PE.
+        if (n <= 0) {
+            sock_ = -1;
+            return;
+        }
+        in_.append(buf, static_cast<std::size_t>(n));
+        wire::Kind kind;
+        std::string command;
+        for (int got; sock_ >= 0 && (got = wire::take_frame(&in_, &kind, &command)) != 0;) {
+            if (got < 0) sock_ = -1;  // not frames: nothing more from there makes sense
+            if (got < 0 || kind != wire::kControl) continue;
+            if (std::string why = pipe_.send(command); !why.empty())
+                std::fprintf(stderr,
+                             "mosexec: PE %lld on host %s did not get the operator command '%s': %s\n", pe_,
+                             host_.c_str(), command.c_str(), why.c_str());
+        }
+    }
+
+private:
+    int sock_;
+    ControlPipe& pipe_;
+    long long pe_;
+    std::string host_;
+    std::string in_;  // bytes not yet making a whole frame
+};
+
 // The PE: the program as the agent's child, stdout and stderr to the agent.
 struct Pe {
     pid_t pid;
     int out, err;  // the agent's ends
 };
 
-Pe start_pe(char** program, const sigset_t& child_mask, long long pe, const std::string& host) {
+// control_fd: the read end of the PE's control pipe (-1: none), which the PE inherits.
+Pe start_pe(char** program, const sigset_t& child_mask, int control_fd, long long pe,
+            const std::string& host) {
     int out_theirs, err[2];
     Pe p{};
     open_stdout(&p.out, &out_theirs);
@@ -175,6 +219,7 @@ Pe start_pe(char** program, const sigset_t& child_mask, long long pe, const std:
         sigprocmask(SIG_SETMASK, &child_mask, nullptr);
         dup2(out_theirs, STDOUT_FILENO);
         dup2(err[1], STDERR_FILENO);
+        if (control_fd >= 0) fcntl(control_fd, F_SETFD, 0);
         execv(program[0], program);
         dprintf(STDERR_FILENO, "mosexec: PE %lld on host %s cannot run '%s': %s\n", pe, host.c_str(),
                 program[0], std::strerror(errno));
@@ -189,7 +234,7 @@ Pe start_pe(char** program, const sigset_t& child_mask, long long pe, const std:
 
 // Relays the PE's output and passes signals on until it has ended and its output is closed (or,
 // if something it started keeps the output open, kDrainMs longer). Returns its wait status.
-int relay_until_end(Relay& relay, const Pe& pe, int sfd, bool* forwarded) {
+int relay_until_end(Relay& relay, Commands& commands, const Pe& pe, int sfd, bool* forwarded) {
     Stream streams[2] = {Stream(pe.out, wire::kStdout), Stream(pe.err, wire::kStderr)};
     int status = 0;
     bool ended = false;
@@ -201,9 +246,12 @@ int relay_until_end(Relay& relay, const Pe& pe, int sfd, bool* forwarded) {
         long long wake = ended ? ended_at + kDrainMs : -1;
         for (Stream& s : streams)
             if (s.flush_at) wake = wake < 0 ? s.flush_at : std::min(wake, s.flush_at);
-        pollfd fds[3] = {{sfd, POLLIN, 0}, {streams[0].fd, POLLIN, 0}, {streams[1].fd, POLLIN, 0}};
+        pollfd fds[4] = {{sfd, POLLIN, 0},
+                         {streams[0].fd, POLLIN, 0},
+                         {streams[1].fd, POLLIN, 0},
+                         {commands.fd(), POLLIN, 0}};
         int timeout = wake < 0 ? -1 : static_cast<int>(std::max(0LL, wake - now));
-        if (poll(fds, 3, timeout) < 0) continue;  // EINTR
+        if (poll(fds, 4, timeout) < 0) continue;  // EINTR
 
         signalfd_siginfo si;
         if ((fds[0].revents & POLLIN) && read(sfd, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
@@ -218,6 +266,7 @@ int relay_until_end(Relay& relay, const Pe& pe, int sfd, bool* forwarded) {
         }
         for (int i = 0; i < 2; ++i)
             if (streams[i].fd >= 0 && fds[i + 1].revents) drain(relay, streams[i]);
+        if (commands.fd() >= 0 && fds[3].revents) commands.read();
         now = now_ms();
         for (Stream& s : streams)
             if (s.flush_at && s.flush_at <= now) relay.flush(s);
@@ -241,6 +290,7 @@ int run_agent(int argc, char** argv) {
     std::string info = info_env ? info_env : "";
     unsetenv(kAgentVariable);  // the program has no use for it
     if (info.empty()) {
+        unsetenv(mosix::control::kFdVariable);  // not ours to pass on: no agent, no commands
         // Not started by mosexec (a --dry-run command typed by hand): just be the program.
         execv(program[0], program);
         std::fprintf(stderr, "mosexec: cannot run '%s': %s\n", program[0], std::strerror(errno));
@@ -266,12 +316,18 @@ int run_agent(int argc, char** argv) {
         std::perror("mosexec agent: signalfd");
         return 2;
     }
-    Pe child = start_pe(program, old, pe, host);
+    // Every PE gets a control pipe, so that a command can go to any PE; today mosexec sends them
+    // all to PE 0.
+    ControlPipe control;
+    int control_fd = control.open();
+    Pe child = start_pe(program, old, control_fd, pe, host);
+    if (control_fd >= 0) close(control_fd);
     Relay relay(sock, child.pid);
+    Commands commands(sock, control, pe, host);
     relay.send(wire::kHello,
                cookie + " " + std::to_string(pe) + " " + std::to_string(child.pid) + " " + host);
     bool forwarded = false;
-    int status = relay_until_end(relay, child, sfd, &forwarded);
+    int status = relay_until_end(relay, commands, child, sfd, &forwarded);
     relay.send(wire::kExit, std::to_string(status) + (forwarded ? " 1" : " 0"));
     close(sock);
     return exit_code_of(status);

@@ -106,6 +106,7 @@ Launch plan_launch(const Options& o) {
     if (o.hostfile) hosts = read_hostfile(*o.hostfile);
 
     Launch l;
+    l.nranks = o.nranks;
     if (o.pes)
         l.pes = *o.pes;
     else if (!hosts.empty())
@@ -128,6 +129,8 @@ Launch plan_launch(const Options& o) {
         l.env.emplace_back(name, effective(name, "n"));
 
     std::string program = find_program(o.command[0]);
+    l.program = o.command;
+    l.program[0] = absolute(program);
     if (!l.via_mpirun) {
         l.path = program;
         l.argv = o.command;

@@ -18,11 +18,13 @@ inline constexpr const char* kAgentVariable = "MOSEXEC_AGENT";
 inline constexpr const char* kAgentFlag = "--pe-agent";
 
 struct Launch {
+    long long nranks = 0;
     long long pes = 1;
     bool via_mpirun = false;
     std::vector<std::pair<std::string, std::string>> env;  // what mosexec sets for the job
     std::string path;                                      // the file to execute
     std::vector<std::string> argv;                         // its argv
+    std::vector<std::string> program;                      // the user's program, as found, and its args
 };
 
 // Works out PEs and hosts, finds the program (and mpirun), and builds the command. Errors in what

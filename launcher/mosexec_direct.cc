@@ -1,12 +1,21 @@
 // mosexec_direct.cc — one PE, started and watched by mosexec itself.
 #include "mosexec_direct.hpp"
 
+#include <poll.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <vector>
 
+#include "mosexec_control.hpp"
+#include "mosexec_control_pipe.hpp"
+#include "mosexec_options.hpp"
 #include "mosexec_report.hpp"
+#include "mosexec_requests.hpp"
 #include "mosexec_spawn.hpp"
 
 namespace mosexec {
@@ -14,20 +23,40 @@ namespace mosexec {
 int run_direct(const Launch& launch) {
     sigset_t old;
     sigset_t wanted = take_signals(&old);
-    pid_t pid = spawn(launch.path, launch.argv, old, -1, 0);
+    int sfd = signalfd(-1, &wanted, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sfd < 0) usage_error("cannot set up: %s", std::strerror(errno));
+
+    // Operator commands (mosctl) reach the program through its control pipe; the one PE is PE 0.
+    ControlPipe pipe;
+    JobInfo job{getpid(), launch.nranks, launch.pes, launch.program};
+    ControlServer control([&](const std::string& request) {
+        return answer_request(job, request,
+                              [&](long long, const std::string& command) { return pipe.send(command); });
+    });
+    int control_fd = control.open() ? pipe.open() : -1;
+    pid_t pid = spawn(launch.path, launch.argv, old, -1, 0, control_fd);
+    if (control_fd >= 0) close(control_fd);
 
     int status = 0;
-    for (;;) {
-        siginfo_t info;
-        if (sigwaitinfo(&wanted, &info) < 0) continue;  // EINTR
-        if (info.si_signo == SIGCHLD) {
-            if (waitpid(pid, &status, WNOHANG) == pid) break;
-            continue;
+    for (bool ended = false; !ended;) {
+        std::vector<pollfd> fds = {{sfd, POLLIN, 0}};
+        control.watch(&fds);
+        if (poll(fds.data(), fds.size(), -1) < 0) continue;  // EINTR
+        control.serve(fds.data() + 1);
+        signalfd_siginfo si;
+        while (!ended && read(sfd, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
+            if (si.ssi_signo == SIGCHLD) {
+                ended = waitpid(pid, &status, WNOHANG) == pid;
+                continue;
+            }
+            // A signal from the terminal (Ctrl-C, hangup) already went to the child's process
+            // group, and comes with SI_KERNEL; forward only those sent to mosexec alone (kill, a
+            // batch system).
+            if (si.ssi_code != SI_KERNEL) kill(pid, static_cast<int>(si.ssi_signo));
         }
-        // A signal from the terminal (Ctrl-C, hangup) already went to the child's process group,
-        // and comes with SI_KERNEL; forward only those sent to mosexec alone (kill, a batch system).
-        if (info.si_code != SI_KERNEL) kill(pid, info.si_signo);
     }
+    control.close();
+    close(sfd);
     std::fputs(death_line(0, pid, this_host(), status).c_str(), stderr);
     return exit_code_of(status);
 }

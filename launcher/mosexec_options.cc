@@ -50,6 +50,8 @@ One PE on this machine runs the program directly; more PEs, a host list or --tag
 through Open MPI's mpirun, which must be in PATH. The program must be at the same path on every
 host, and so must mosexec, which runs beside each PE.
 
+While the job runs, mosctl acts on it (mosctl list, mosctl migrate RANK PE; see mosctl --help).
+
 Exit status: the program's (the first failing PE's); 128+S if a PE was killed by signal S or
 mosexec was stopped by signal S; 2 if mosexec could not start the job.
 )";

@@ -30,7 +30,7 @@ sigset_t take_signals(sigset_t* old) {
 }
 
 pid_t spawn(const std::string& path, const std::vector<std::string>& args, const sigset_t& child_mask,
-            int stderr_fd, int parent_death_signal) {
+            int stderr_fd, int parent_death_signal, int inherit_fd) {
     // The child reports a failed exec through this close-on-exec pipe; success closes it empty.
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) usage_error("cannot create a pipe: %s", std::strerror(errno));
@@ -49,6 +49,7 @@ pid_t spawn(const std::string& path, const std::vector<std::string>& args, const
         sigprocmask(SIG_SETMASK, &child_mask, nullptr);
         std::signal(SIGPIPE, SIG_DFL);  // mosexec ignores it for itself only
         if (stderr_fd >= 0) dup2(stderr_fd, STDERR_FILENO);
+        if (inherit_fd >= 0) fcntl(inherit_fd, F_SETFD, 0);
         execv(path.c_str(), argv.data());
         int err = errno;
         ssize_t ignored = write(report[1], &err, sizeof err);

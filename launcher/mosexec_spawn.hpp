@@ -15,9 +15,10 @@ namespace mosexec {
 sigset_t take_signals(sigset_t* old);
 
 // Starts `path` with `argv`, the signal mask `child_mask`, if stderr_fd >= 0 that descriptor as its
-// stderr, and if parent_death_signal != 0 that signal to come should mosexec die first. A failed
-// exec is a usage error (exit 2) here, not a status from the child.
+// stderr, if parent_death_signal != 0 that signal to come should mosexec die first, and if
+// inherit_fd >= 0 that (close-on-exec) descriptor left open for it. A failed exec is a usage error
+// (exit 2) here, not a status from the child.
 pid_t spawn(const std::string& path, const std::vector<std::string>& argv, const sigset_t& child_mask,
-            int stderr_fd, int parent_death_signal);
+            int stderr_fd, int parent_death_signal, int inherit_fd = -1);
 
 }  // namespace mosexec

@@ -14,13 +14,17 @@
 #include <cstdlib>
 #include <cstring>
 #include <list>
+#include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <vector>
 
+#include "mosexec_control.hpp"
 #include "mosexec_output.hpp"
 #include "mosexec_proctree.hpp"
 #include "mosexec_report.hpp"
+#include "mosexec_requests.hpp"
 #include "mosexec_spawn.hpp"
 #include "mosexec_wire.hpp"
 
@@ -40,7 +44,8 @@ long long now_ms() {
 struct AgentConn {
     explicit AgentConn(int f) : fd(f) {}
     int fd;
-    std::string in;  // bytes not yet making a whole frame
+    std::string in;   // bytes not yet making a whole frame
+    std::string out;  // frames for the agent (operator commands) not yet sent
     bool greeted = false;
     long long pe = -1, pid = 0;
     std::string host;
@@ -49,7 +54,15 @@ struct AgentConn {
 
 class Supervisor {
 public:
-    Supervisor(const Launch& launch, bool tag) : launch_(launch), out_(tag) {}
+    Supervisor(const Launch& launch, bool tag)
+        : launch_(launch),
+          out_(tag),
+          job_{getpid(), launch.nranks, launch.pes, launch.program},
+          control_([this](const std::string& request) {
+              return answer_request(job_, request, [this](long long pe, const std::string& command) {
+                  return send_to_pe(pe, command);
+              });
+          }) {}
     int run();
 
 private:
@@ -62,6 +75,8 @@ private:
     bool on_frame(AgentConn& a, wire::Kind kind, const std::string& data);
     void pe_ended(AgentConn& a, int status, bool forwarded);
     void agent_closed(AgentConn& a);
+    std::string send_to_pe(long long pe, const std::string& command);
+    void flush_agent(AgentConn& a);
     bool finished() const;
     int exit_status();
 
@@ -80,6 +95,10 @@ private:
     std::optional<int> killed_;  // 128+S for the first PE killed by a signal S
     std::optional<int> failed_;  // exit status of the first PE that exited non-zero by itself
     bool broken_ = false;        // mpirun or an agent vanished without a PE's report (and mosexec said so)
+    JobInfo job_;
+    ControlServer control_;                  // the operator's line in (mosctl)
+    std::map<long long, std::string> held_;  // PE -> command frames that wait for its agent
+    std::set<long long> gone_;               // PEs whose agent has come and gone
 };
 
 int Supervisor::run() {
@@ -88,6 +107,7 @@ int Supervisor::run() {
     if (std::string why = wire::listen_for_agents(&listener_); !why.empty())
         usage_error("cannot listen for the PEs' agents: %s", why.c_str());
     setenv(kAgentVariable, listener_.info.c_str(), 1);
+    control_.open();
     sigset_t old;
     sigset_t wanted = take_signals(&old);
     sfd_ = signalfd(-1, &wanted, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -100,7 +120,10 @@ int Supervisor::run() {
 
     while (!finished()) {
         std::vector<pollfd> fds = {{sfd_, POLLIN, 0}, {listener_.fd, POLLIN, 0}, {err_fd_, POLLIN, 0}};
-        for (const AgentConn& a : agents_) fds.push_back({a.fd, POLLIN, 0});
+        for (const AgentConn& a : agents_)
+            fds.push_back({a.fd, static_cast<short>(POLLIN | (a.out.empty() ? 0 : POLLOUT)), 0});
+        std::size_t control_at = fds.size();
+        control_.watch(&fds);
         long long wake = mpirun_done_ ? drain_deadline_ : stop_signal_ ? stop_deadline_ : -1;
         int timeout = wake < 0 ? -1 : static_cast<int>(std::max(0LL, wake - now_ms()));
         if (poll(fds.data(), fds.size(), timeout) < 0 && errno != EINTR) break;
@@ -113,18 +136,21 @@ int Supervisor::run() {
         if (fds[2].revents) read_mpirun_errors();
         std::size_t i = 3;  // agents_ from the start; those accepted just now have no pollfd yet
         for (auto it = agents_.begin(); it != agents_.end(); ++i) {
-            if (i < fds.size() && fds[i].revents && !read_agent(*it)) {
+            if (i < control_at && (fds[i].revents & POLLOUT)) flush_agent(*it);
+            if (i < control_at && (fds[i].revents & ~POLLOUT) && !read_agent(*it)) {
                 agent_closed(*it);
                 it = agents_.erase(it);
             } else {
                 ++it;
             }
         }
+        control_.serve(fds.data() + control_at);
         // Stopped, and mpirun has not ended the job within the grace period: end it here.
         if (stop_signal_ && !mpirun_done_ && now_ms() >= stop_deadline_)
             kill_descendants([this](pid_t pid, int status) { reaped(pid, status); });
         if (mpirun_done_) after_mpirun();
     }
+    control_.close();
     for (AgentConn& a : agents_) close(a.fd);
     if (!cleaned_up_)
         kill_descendants([this](pid_t pid, int status) { reaped(pid, status); });  // poll failed
@@ -168,6 +194,7 @@ void Supervisor::after_mpirun() {
                                     ") was killed by signal " + std::to_string(sig) + " (" +
                                     signal_name(sig) + "); ending the job\n");
     }
+    control_.close();  // no commands for a job that has ended
     kill_descendants([this](pid_t pid, int status) { reaped(pid, status); });
     close(listener_.fd);
     listener_.fd = -1;
@@ -219,6 +246,11 @@ bool Supervisor::on_frame(AgentConn& a, wire::Kind kind, const std::string& data
             cookie != listener_.cookie)
             return false;
         a.greeted = true;
+        if (auto held = held_.find(a.pe); held != held_.end()) {
+            a.out += held->second;
+            held_.erase(held);
+            flush_agent(a);
+        }
         return true;
     }
     switch (kind) {
@@ -255,11 +287,44 @@ void Supervisor::pe_ended(AgentConn& a, int status, bool forwarded) {
 }
 
 void Supervisor::agent_closed(AgentConn& a) {
+    if (a.greeted) gone_.insert(a.pe);
     if (!a.greeted || a.ended || stop_signal_ || killed_ || failed_ || broken_) return;
     broken_ = true;
     write_fd(STDERR_FILENO, "mosexec: lost PE " + std::to_string(a.pe) + " (pid " + std::to_string(a.pid) +
                                 ") on host " + a.host +
                                 ": its agent ended without saying how the PE ended\n");
+}
+
+// Operator commands go to the PE's agent, which writes them to the PE's control pipe. A command
+// for a PE whose agent has not connected yet waits for it: mosctl may ask as soon as the job
+// starts.
+std::string Supervisor::send_to_pe(long long pe, const std::string& command) {
+    if (stop_signal_ || mpirun_done_ || killed_ || failed_ || broken_) return "the job is ending";
+    std::string frame = wire::encode(wire::kControl, command);
+    for (AgentConn& a : agents_) {
+        if (!a.greeted || a.pe != pe) continue;
+        if (a.ended) break;
+        a.out += frame;
+        flush_agent(a);
+        return {};
+    }
+    bool ended = gone_.count(pe) != 0;
+    for (const AgentConn& a : agents_) ended |= a.greeted && a.pe == pe && a.ended;
+    if (ended) return "PE " + std::to_string(pe) + " has ended";
+    held_[pe] += frame;
+    return {};
+}
+
+// Sends what fits now; poll() says when the rest does. A connection that fails is noticed (and
+// dropped) by read_agent.
+void Supervisor::flush_agent(AgentConn& a) {
+    while (!a.out.empty()) {
+        ssize_t n = send(a.fd, a.out.data(), a.out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno != EAGAIN) a.out.clear();
+        if (n <= 0) return;
+        a.out.erase(0, static_cast<std::size_t>(n));
+    }
 }
 
 bool Supervisor::finished() const {

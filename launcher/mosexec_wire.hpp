@@ -8,6 +8,11 @@
 //   'X' exit    "WAITSTATUS FORWARDED" how the PE ended; FORWARDED=1 if the agent had passed
 //                                      mpirun's kill signal on to it (the PE did not fail itself)
 //
+// and the other way, from mosexec to an agent:
+//
+//   'C' control "COMMAND"              an operator command for the PE's runtime (control_socket.hpp),
+//                                      which the agent writes to the PE's control pipe
+//
 // A frame is a 1-byte kind, 3 zero bytes, a 4-byte big-endian length and the bytes. The cookie
 // (random, per job) keeps stray connections out.
 #pragma once
@@ -17,7 +22,7 @@
 
 namespace mosexec::wire {
 
-enum Kind : char { kHello = 'H', kStdout = 'O', kStderr = 'E', kExit = 'X' };
+enum Kind : char { kHello = 'H', kStdout = 'O', kStderr = 'E', kExit = 'X', kControl = 'C' };
 
 inline constexpr std::size_t kMaxFrame = 1 << 20;
 

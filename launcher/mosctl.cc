@@ -1,0 +1,205 @@
+// mosctl — operator actions on running mosix jobs: `mosctl list`, `mosctl migrate RANK PE`.
+//
+// Each job's mosexec listens on a control socket (control_socket.hpp: where it is, and the line
+// protocol); mosctl finds the jobs there (mosctl_jobs), sends one request and prints the reply
+// (mosctl_client). mosexec checks each request against the job (a rank or PE out of range) and
+// passes commands on to the job's runtime, so mosctl needs to know nothing about the job itself.
+//
+// Issue 8 adds show, drain, checkpoint and stop: each is one more entry in kCommands, and one more
+// request in mosexec_requests.cc.
+#include <getopt.h>
+
+#include <charconv>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control_socket.hpp"
+#include "mosctl_client.hpp"
+#include "mosctl_jobs.hpp"
+
+#ifndef MOSIX_VERSION_STRING
+#define MOSIX_VERSION_STRING "unknown"
+#endif
+
+namespace {
+
+constexpr const char* kUsage = R"(Usage: mosctl [options] COMMAND [ARGS...]
+
+Operator actions on the running mosix jobs (started by mosexec) of this user.
+
+Commands:
+  list                 the running jobs: id, ranks, PEs, program; removes the sockets of
+                       jobs whose mosexec was killed
+  migrate RANK PE      move rank RANK of the job to PE PE while it runs (the rank moves at its
+                       next library call)
+
+Options:
+  -j, --job ID         the job to act on: its id from mosctl list (its mosexec's process id);
+                       default: the only running job
+  -h, --help           print this help and exit
+      --version        print the version and exit
+
+Jobs are found through their control sockets in $MOSIX_CONTROL_DIR if set, else in
+$XDG_RUNTIME_DIR/mosix, else in /tmp/mosix-UID.
+
+Exit status: 0 done; 1 no such job, several jobs and no --job, the job could not be reached,
+or it refused the request (the message says why); 2 a bad command line.
+)";
+
+[[noreturn]] __attribute__((format(printf, 1, 2))) void usage_error(const char* fmt, ...) {
+    std::va_list ap;
+    va_start(ap, fmt);
+    std::fputs("mosctl: ", stderr);
+    std::vfprintf(stderr, fmt, ap);
+    std::fputs(" (see mosctl --help)\n", stderr);
+    va_end(ap);
+    std::exit(2);
+}
+
+int fail(const std::string& why) {
+    std::fprintf(stderr, "mosctl: %s\n", why.c_str());
+    return 1;
+}
+
+std::optional<long long> number(const char* text) {
+    long long v = 0;
+    const char* end = text + std::strlen(text);
+    auto [stop, ec] = std::from_chars(text, end, v);
+    if (ec != std::errc() || stop != end || stop == text) return std::nullopt;
+    return v;
+}
+
+struct Context {
+    std::string dir;
+    std::optional<pid_t> job;
+    std::vector<std::string> args;  // the command's own arguments
+};
+
+// Sends `request` to the chosen job and prints its reply: output lines on stdout, an error on
+// stderr with exit status 1.
+int request(const Context& c, const std::string& request) {
+    std::string why;
+    std::optional<mosctl::Job> job = mosctl::choose_job(c.dir, c.job, &why);
+    if (!job) return fail(why);
+    mosctl::Reply r = mosctl::ask(job->socket, request);
+    if (r.stale) return fail("job " + std::to_string(job->id) + " is gone (its mosexec was killed)");
+    for (const std::string& line : r.lines) std::printf("%s\n", line.c_str());
+    if (!r.reached) return fail("cannot reach job " + std::to_string(job->id) + ": " + r.error);
+    if (!r.ok) return fail("job " + std::to_string(job->id) + ": " + r.error);
+    return 0;
+}
+
+int list(const Context& c) {
+    if (!c.args.empty()) usage_error("list takes no arguments, got '%s'", c.args[0].c_str());
+    if (c.job) usage_error("list shows every job: --job does not apply");
+    mosctl::JobList l = mosctl::find_jobs(c.dir);
+    if (!l.error.empty()) return fail(l.error);
+    for (pid_t id : l.removed)
+        std::fprintf(stderr, "mosctl: removed the socket of job %d, whose mosexec is gone\n",
+                     static_cast<int>(id));
+    if (l.jobs.empty()) {
+        std::printf("no running jobs\n");
+        return 0;
+    }
+    std::printf("%-8s %8s %5s  %s\n", "JOB", "RANKS", "PES", "PROGRAM");
+    for (const mosctl::Job& job : l.jobs) {
+        mosctl::Reply r = mosctl::ask(job.socket, "info");
+        std::string ranks = "-", pes = "-",
+                    program = "(" + (r.ok ? std::string("no program") : r.error) + ")";
+        for (const std::string& line : r.lines) {
+            std::size_t space = line.find(' ');
+            std::string key = line.substr(0, space),
+                        value = space == std::string::npos ? "" : line.substr(space + 1);
+            if (key == "ranks") ranks = value;
+            if (key == "pes") pes = value;
+            if (key == "program") program = value;
+        }
+        std::printf("%-8d %8s %5s  %s\n", static_cast<int>(job.id), ranks.c_str(), pes.c_str(),
+                    program.c_str());
+    }
+    return 0;
+}
+
+int migrate(const Context& c) {
+    if (c.args.size() != 2)
+        usage_error("migrate needs RANK and PE, got %zu argument%s", c.args.size(),
+                    c.args.size() == 1 ? "" : "s");
+    for (const char* what : {"RANK", "PE"}) {
+        const std::string& arg = c.args[what[0] == 'R' ? 0 : 1];
+        auto v = number(arg.c_str());
+        if (!v || *v < 0) usage_error("migrate: %s must be a number from 0, got '%s'", what, arg.c_str());
+    }
+    return request(c, "migrate " + c.args[0] + " " + c.args[1]);
+}
+
+struct Command {
+    const char* name;
+    int (*run)(const Context&);
+};
+constexpr Command kCommands[] = {{"list", list}, {"migrate", migrate}};
+
+enum LongOnly { kVersion = 256 };
+
+// Options may come before or after the command: `mosctl --job 12 migrate 3 1` and
+// `mosctl migrate --job 12 3 1` are the same.
+void parse_options(int argc, char** argv, Context* c, bool stop_at_command) {
+    static const option kLong[] = {
+        {"job", required_argument, nullptr, 'j'},
+        {"help", no_argument, nullptr, 'h'},
+        {"version", no_argument, nullptr, kVersion},
+        {nullptr, 0, nullptr, 0},
+    };
+    opterr = 0;  // our own messages, one line each
+    optind = 0;  // glibc: start over (the second parse sees another argv)
+    for (int opt;
+         (opt = getopt_long(argc, argv, stop_at_command ? "+:j:h" : ":j:h", kLong, nullptr)) != -1;) {
+        switch (opt) {
+            case 'j': {
+                auto id = number(optarg);
+                if (!id || *id <= 0 || *id > 0x7fffffff)
+                    usage_error("--job needs a job id (a number from mosctl list), got '%s'", optarg);
+                c->job = static_cast<pid_t>(*id);
+                break;
+            }
+            case 'h':
+                std::fputs(kUsage, stdout);
+                std::exit(0);
+            case kVersion:
+                std::printf("mosctl (mosix) %s\n", MOSIX_VERSION_STRING);
+                std::exit(0);
+            case ':': {
+                std::string name = argv[optind - 1];
+                usage_error("option %s needs a value", name.substr(0, name.find('=')).c_str());
+            }
+            default: {  // '?': not one of ours
+                std::string name = optopt ? std::string("-") + static_cast<char>(optopt) : argv[optind - 1];
+                usage_error("unknown option '%s'", name.substr(0, name.find('=')).c_str());
+            }
+        }
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Context c;
+    parse_options(argc, argv, &c, true);
+    if (optind >= argc) usage_error("missing command (list or migrate)");
+    std::string name = argv[optind];
+    const Command* command = nullptr;
+    for (const Command& known : kCommands)
+        if (name == known.name) command = &known;
+    if (!command) usage_error("unknown command '%s' (list or migrate)", name.c_str());
+    // The command's own options and arguments, with the command word standing in for argv[0].
+    int sub_argc = argc - optind;
+    char** sub_argv = argv + optind;
+    parse_options(sub_argc, sub_argv, &c, false);
+    c.args.assign(sub_argv + optind, sub_argv + sub_argc);
+    c.dir = mosix::control::socket_dir();
+    return command->run(c);
+}

@@ -1,0 +1,68 @@
+# Operator control of running jobs: mosctl, and mosexec's control socket (launcher/control_socket.hpp).
+# Whole-job checks are modes of tests/control/control_test.sh; the last one, migrate_running_job,
+# needs live migration (runtime/migration.hpp).
+set(_control_sh ${CMAKE_CURRENT_SOURCE_DIR}/control/control_test.sh)
+set(_mosctl $<TARGET_FILE:mosctl>)
+set(_mosexec $<TARGET_FILE:mosexec>)
+mosix_test_program(controltest control/rank_moves.c control)
+
+# expect_status regex command...: passes only if the command exits with expect_status and its
+# output (stdout and stderr) has a line matching regex.
+set(_control_check [=[exp=$1
+re=$2
+shift 2
+out=$("$@" 2>&1)
+status=$?
+printf '%s\n' "$out"
+[ "$status" -eq "$exp" ] && printf '%s\n' "$out" | grep -q -e "$re"]=])
+function(mosix_mosctl_test name expect_status regex)
+  add_test(NAME control.mosctl_${name} COMMAND sh -c "${_control_check}" sh ${expect_status} ${regex} ${ARGN})
+  set_tests_properties(control.mosctl_${name} PROPERTIES TIMEOUT 60)
+endfunction()
+
+# The command line: usage errors are one line and exit status 2, before any job is looked for.
+mosix_mosctl_test(help 0 "^Usage: mosctl" ${_mosctl} --help)
+mosix_mosctl_test(migrate_help 0 "^Usage: mosctl" ${_mosctl} migrate --help)
+mosix_mosctl_test(version 0 "^mosctl (mosix) " ${_mosctl} --version)
+mosix_mosctl_test(no_command 2 "^mosctl: missing command (list or migrate) (see mosctl --help)$" ${_mosctl})
+mosix_mosctl_test(unknown_command 2 "^mosctl: unknown command 'frobnicate'" ${_mosctl} frobnicate)
+mosix_mosctl_test(unknown_option 2 "^mosctl: unknown option '--bogus'" ${_mosctl} --bogus list)
+mosix_mosctl_test(unknown_short_option 2 "^mosctl: unknown option '-x'" ${_mosctl} migrate -x 1 2)
+mosix_mosctl_test(job_no_value 2 "^mosctl: option --job needs a value" ${_mosctl} migrate 1 2 --job)
+mosix_mosctl_test(job_not_number 2 "^mosctl: --job needs a job id (a number from mosctl list), got 'abc'"
+                  ${_mosctl} migrate --job abc 1 2)
+mosix_mosctl_test(job_zero 2 "^mosctl: --job needs a job id" ${_mosctl} --job 0 migrate 1 2)
+mosix_mosctl_test(migrate_no_args 2 "^mosctl: migrate needs RANK and PE, got 0 arguments" ${_mosctl} migrate)
+mosix_mosctl_test(migrate_one_arg 2 "^mosctl: migrate needs RANK and PE, got 1 argument " ${_mosctl} migrate 3)
+mosix_mosctl_test(migrate_three_args 2 "^mosctl: migrate needs RANK and PE, got 3 arguments" ${_mosctl} migrate 3 1 4)
+mosix_mosctl_test(migrate_bad_rank 2 "^mosctl: migrate: RANK must be a number from 0, got 'three'"
+                  ${_mosctl} migrate three 1)
+mosix_mosctl_test(migrate_bad_pe 2 "^mosctl: migrate: PE must be a number from 0, got '1x'" ${_mosctl} migrate 3 1x)
+mosix_mosctl_test(migrate_negative_pe 2 "^mosctl: unknown option '-1'" ${_mosctl} migrate 3 -1)
+mosix_mosctl_test(list_args 2 "^mosctl: list takes no arguments, got 'x'" ${_mosctl} list x)
+mosix_mosctl_test(list_job 2 "^mosctl: list shows every job: --job does not apply" ${_mosctl} list --job 5)
+# No such job: exit status 1 (an empty socket directory of its own keeps other jobs out).
+mosix_mosctl_test(job_not_found 1 "^mosctl: no job 999999999 (no socket "
+                  env MOSIX_CONTROL_DIR=${CMAKE_CURRENT_BINARY_DIR}/control/no-jobs ${_mosctl} migrate --job 999999999 1 0)
+mosix_mosctl_test(no_running_job 1 "^mosctl: no running job (no job sockets in "
+                  env MOSIX_CONTROL_DIR=${CMAKE_CURRENT_BINARY_DIR}/control/no-jobs ${_mosctl} migrate 1 0)
+
+function(mosix_control_test name)
+  add_test(NAME control.${name} COMMAND sh ${_control_sh} ${ARGN})
+  set_tests_properties(control.${name} PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77)
+endfunction()
+
+mosix_control_test(dir_mode dir_mode ${_mosexec} ${_mosctl})
+mosix_control_test(unsafe_dir unsafe_dir ${_mosexec})
+mosix_control_test(other_user_refused other_user ${_mosexec} ${_mosctl})
+foreach(sig TERM INT HUP QUIT USR1)
+  mosix_control_test(socket_removed_${sig} cleanup ${sig} 1 ${_mosexec})
+endforeach()
+foreach(sig TERM QUIT)
+  mosix_control_test(socket_removed_${sig}_pes2 cleanup ${sig} 2 ${_mosexec})
+endforeach()
+mosix_control_test(list list ${_mosexec} ${_mosctl})
+mosix_control_test(migrate_errors errors ${_mosexec} ${_mosctl})
+mosix_control_test(command_reaches_pe reaches 1 ${_mosexec} ${_mosctl})
+mosix_control_test(command_reaches_pe_pes2 reaches 2 ${_mosexec} ${_mosctl})
+mosix_control_test(migrate_running_job migrate ${_mosexec} ${_mosctl} $<TARGET_FILE:controltest_rank_moves>)
