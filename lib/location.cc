@@ -14,6 +14,7 @@
 
 #include "migrate.hpp"
 #include "remote.hpp"
+#include "runtime/gossip.hpp"
 #include "runtime/migration.hpp"
 #include "runtime/net/transport.hpp"
 #include "runtime/runtime.hpp"
@@ -122,7 +123,9 @@ void replay_for_arrival(int rank) {
     for (Kept& k : kept) {
         if (k.wire.kind == WireKind::migrate_request) {
             rt::request_migration(rank, k.wire.source);
-        } else if (rt::Rank* r = rt::local_rank(rank)) {
+        } else if (k.wire.kind == WireKind::request_done && rt::local_rank(rank)) {
+            complete_away_request(k.wire);
+        } else if (rt::Rank* r = rt::local_rank(rank); r && k.wire.kind == WireKind::message) {
             receive_in_order(r, k.wire, k.data.data(), k.data.size(), k.rendezvous);
         } else {  // moved on already (cannot happen before it ran, but stay correct)
             forward(k.wire, k.data.data(), k.data.size(), k.rendezvous);
@@ -160,6 +163,13 @@ bool migrate_on_control(const WireHeader& w, const void* data, std::size_t len, 
         case WireKind::finished:
             rt::ranks_finished_elsewhere(static_cast<int>(w.bytes));
             return false;
+        case WireKind::request_done:
+            if (!rank_ok) return false;
+            if (rt::local_rank(w.dst_world)) return complete_away_request(w);
+            return route_message(w, data, len, rendezvous);
+        case WireKind::gossip:
+            if (!rendezvous) rt::gossip_received(data, len);
+            return false;
         case WireKind::migrate:
             if (rendezvous) rt::fail_job(1, "internal: a migrating rank's state arrived as a rendezvous");
             return arrival_on_migrate(w, data, len);
@@ -184,6 +194,13 @@ void route_request(int rank, int pe) {
     send_control(rt::pe_of(rank), w, {});
 }
 
+void send_gossip(int pe, std::vector<unsigned char> message) {
+    WireHeader w{};
+    w.kind = WireKind::gossip;
+    w.bytes = message.size();
+    send_control(pe, w, std::move(message));
+}
+
 void announce_finished(int count) {
     WireHeader w{};
     w.kind = WireKind::finished;
@@ -197,6 +214,7 @@ void announce_finished(int count) {
 void location_hooks(rt::MigrationHooks* hooks) {
     hooks->route_request = route_request;
     hooks->announce_finished = announce_finished;
+    hooks->send_gossip = send_gossip;
 }
 
 }  // namespace mosix::lib

@@ -70,25 +70,64 @@ std::unordered_map<int, Arrival> arrivals;
 
 bool arriving(int rank) { return arrivals.count(rank) != 0; }
 
+// By rank: this PE's sends of it still in flight plus its departures still sending its image.
+// A departed rank's pages here stay until that reaches zero (the transport reads them).
+std::vector<int> busy_here;
+
+int& busy(int rank) {
+    if (busy_here.size() != static_cast<std::size_t>(rt::world_size()))
+        busy_here.assign(static_cast<std::size_t>(rt::world_size()), 0);
+    return busy_here[static_cast<std::size_t>(rank)];
+}
+
+void release_if_unused(int rank) {
+    if (busy(rank) == 0 && !rt::local_rank(rank) && !arriving(rank)) rt::release_rank_memory(rank);
+}
+
+// Same-PE rendezvous sends of `r` wait in receivers' queues, which read r's buffer when they
+// match: copy the bytes into the receiver's memory now (the send completes).
+void hand_over_local_sends(rt::Rank* r, RankState& s) {
+    for (int id = 0; id < rt::world_size() && s.local_rendezvous_sends > 0; ++id) {
+        rt::Rank* receiver = rt::local_rank(id);
+        if (!receiver || !receiver->lib) continue;
+        for (Unexpected* u = state_of(receiver).queues.unexpected.head; u; u = u->next) {
+            Request* sender = u->rendezvous;
+            if (!sender || sender->owner != r) continue;
+            u->heap_data = rt::rank_alloc(receiver, std::max<std::size_t>(u->env.bytes, 1));
+            std::memcpy(u->heap_data, sender->buf, u->env.bytes);
+            u->rendezvous = nullptr;
+            --s.local_rendezvous_sends;
+            request_complete(sender);
+        }
+    }
+}
+
 // Runs on the rank. Brings every byte that belongs to the rank but lives elsewhere into its
 // memory: same-PE rendezvous senders' buffers (copied; the sender completes) and rendezvous
-// messages from other PEs (fetched). Then the rank may leave if nothing of its own is in flight.
+// messages from other PEs (fetched), and waits for fetches into it to finish (they need nothing
+// from anyone). Its own sends to other PEs may stay in flight; those to same-PE ranks are
+// handed over. So a rank can always leave: a move never waits for another rank.
 bool ready_to_leave(rt::Rank* r) {
     if (!r->lib) return true;
     RankState& s = state_of(r);
-    for (int round = 0; round < 1000; ++round) {
-        int pending = 0, started = 0;
+    hand_over_local_sends(r, s);
+    // Fetching lets the network run, and new rendezvous messages may arrive meanwhile: go on
+    // until a pass finds nothing left to bring in.
+    for (;;) {
+        int pending = 0;
+        bool unresolved = false;
         for (Unexpected* u = s.queues.unexpected.head; u; u = u->next) {
             std::size_t n = std::max<std::size_t>(u->env.bytes, 1);
             if (Request* sender = u->rendezvous) {
                 u->heap_data = rt::rank_alloc(r, n);
                 std::memcpy(u->heap_data, sender->buf, u->env.bytes);
                 u->rendezvous = nullptr;
+                --state_of(sender->owner).local_rendezvous_sends;
                 request_complete(sender);
             } else if (void* desc = u->remote) {
                 u->heap_data = rt::rank_alloc(r, n);
                 u->remote = nullptr;
-                ++started;
+                unresolved = true;
                 auto* f = new Resolve{kTagResolve, &pending};
                 if (rt::net::transport_fetch(desc, u->heap_data, u->env.bytes, f))
                     delete f;
@@ -100,7 +139,7 @@ bool ready_to_leave(rt::Rank* r) {
             if (void* desc = h->rendezvous) {
                 h->data.resize(h->wire.bytes);
                 h->rendezvous = nullptr;
-                ++started;
+                unresolved = true;
                 auto* f = new Resolve{kTagResolve, &pending};
                 if (rt::net::transport_fetch(desc, h->data.data(), h->data.size(), f))
                     delete f;
@@ -108,16 +147,18 @@ bool ready_to_leave(rt::Rank* r) {
                     ++pending;
             }
         }
-        while (pending > 0) rt::progress_network();
-        if (started == 0) break;  // nothing new arrived while fetching
+        bool waited = pending > 0 || s.fetches_in_flight > 0;
+        while (pending > 0 || s.fetches_in_flight > 0) rt::progress_network();
+        if (!unresolved && !waited) break;  // no network ran since the pass: nothing new came
     }
-    return s.transfers_in_flight == 0;
+    return true;
 }
 
 void finish_departure(Departure* d) {
-    // Unless the rank is back (or coming back) already, its pages here are garbage now.
-    if (!rt::local_rank(d->rank) && !arriving(d->rank)) rt::release_rank_memory(d->rank);
+    int rank = d->rank;
     delete d;
+    --busy(rank);
+    release_if_unused(rank);
 }
 
 void send_piece(Departure* d, int target, int i, const void* data, std::size_t bytes, bool rendezvous) {
@@ -146,6 +187,7 @@ void depart(rt::Rank* r) {
                    image.stack_bytes};
     auto* d = new Departure;
     d->rank = r->id;
+    ++busy(r->id);
     d->record.resize(sizeof rec);
     std::memcpy(d->record.data(), &rec, sizeof rec);
     if (r->lib) {
@@ -206,6 +248,32 @@ void try_install(int rank) {
 }
 
 }  // namespace
+
+void sent_from_here(int rank) { ++busy(rank); }
+
+void sent_from_here_done(int rank) {
+    --busy(rank);
+    release_if_unused(rank);
+}
+
+void away_send_done(int rank, const Request* req) {
+    WireHeader w{};
+    w.kind = WireKind::request_done;
+    w.dst_world = rank;
+    w.src_world = -1;
+    w.seq = reinterpret_cast<std::uintptr_t>(req);
+    w.loc_version = rt::location_version(rank);
+    send_control(rt::pe_of(rank), w, {});
+}
+
+bool complete_away_request(const WireHeader& w) {
+    auto* req = reinterpret_cast<Request*>(static_cast<std::uintptr_t>(w.seq));
+    if (!rt::in_rank_slot(w.dst_world, req, sizeof *req) || !request_valid(req) || req->owner->id != w.dst_world ||
+        req->kind != RequestKind::send)
+        rt::fail_job(1, "internal: a send completion for rank %d names no send request of it", w.dst_world);
+    request_complete(req);
+    return false;
+}
 
 bool arrival_on_migrate(const WireHeader& w, const void* data, std::size_t len) {
     if (len < sizeof(RankRecord)) rt::fail_job(1, "a migrating rank's record arrived truncated");

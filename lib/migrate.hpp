@@ -39,6 +39,12 @@ void tell_location(int pe, int rank);
 void send_control(int pe, const WireHeader& w, std::vector<unsigned char> data);
 void control_send_done(void* ctx, bool ok);
 void forward_fetch_done(void* ctx, bool ok);
+// migrate.cc: a rank's sends that this PE's transport still reads. The rank may migrate meanwhile;
+// this PE then keeps its pages until they are done and tells it (away_send_done) where it is.
+void sent_from_here(int rank);
+void sent_from_here_done(int rank);
+void away_send_done(int rank, const Request* req);
+bool complete_away_request(const WireHeader& w);  // kind request_done, for a rank that is here
 // migrate.cc: the arrival side.
 bool arrival_on_migrate(const WireHeader& w, const void* data, std::size_t len);
 bool arrival_on_segment(const WireHeader& w, void* rendezvous);

@@ -16,7 +16,7 @@ namespace mosix::lib {
 
 // A field added to these structures must be added here too.
 static_assert(sizeof(Comm) == 80 || sizeof(void*) != 8, "Comm changed: update migrate_state.cc");
-static_assert(sizeof(RankState) == 464 || sizeof(void*) != 8, "RankState changed: update migrate_state.cc");
+static_assert(sizeof(RankState) == 472 || sizeof(void*) != 8, "RankState changed: update migrate_state.cc");
 
 namespace {
 
@@ -116,6 +116,7 @@ std::vector<unsigned char> pack_rank_state(RankState* s) {
     w.pod(s->next_context);
     w.pod(s->initialized);
     w.pod(s->finalized);
+    w.pod(s->sends_in_flight);  // completed by messages from the PEs that started them
     w.pod(s->queues.posted);  // head and tail: requests in the rank's memory
     std::vector<Unexpected*> unexpected;
     for (Unexpected* u = s->queues.unexpected.head; u; u = u->next) unexpected.push_back(u);
@@ -164,6 +165,7 @@ RankState* unpack_rank_state(rt::Rank* rank, const unsigned char* data, std::siz
     s->next_context = r.pod<std::uint32_t>();
     s->initialized = r.pod<bool>();
     s->finalized = r.pod<bool>();
+    s->sends_in_flight = r.pod<int>();
     s->queues.posted = r.pod<IntrusiveQueue<Request>>();
     std::vector<Unexpected*> unexpected;
     read_vector_pod(r, &unexpected);

@@ -81,8 +81,7 @@ void send_start(Request* req, int dest_world, const Envelope& env, const void* b
         u->rendezvous = req;
         req->buf = const_cast<void*>(buf);
         req->bytes = env.bytes;
-        req->in_flight = true;  // the receiver reads `buf` when it matches
-        ++state_of(req->owner).transfers_in_flight;
+        ++state_of(req->owner).local_rendezvous_sends;  // its receiver reads `buf` when it matches
     }
     u->env = env;
     ds.queues.push_unexpected(u);
@@ -101,6 +100,7 @@ void recv_start(Request* req) {
         remote_fetch_into(req, u->env, u->remote);
     } else if (Request* sender = u->rendezvous) {
         deliver(req, u->env, sender->buf);
+        --state_of(sender->owner).local_rendezvous_sends;
         request_complete(sender);
     } else if (u->heap_data) {
         deliver(req, u->env, u->heap_data);

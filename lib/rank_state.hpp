@@ -65,9 +65,12 @@ struct RankState {
     bool initialized = false;
     bool finalized = false;
     const Request* waiting_on = nullptr;  // for deadlock reports
-    // Sends whose buffer is still needed and fetches still writing into this rank's memory: a rank
-    // migrates only when there are none (the transport and other ranks hold addresses in it).
-    int transfers_in_flight = 0;
+    // Sends to other PEs whose buffers the transport still reads, and fetches still writing into
+    // this rank's memory. A rank migrates once its fetches are done; its sends may still be in
+    // flight (the old PE keeps the pages until they complete, then tells the rank).
+    int sends_in_flight = 0;
+    int fetches_in_flight = 0;
+    int local_rendezvous_sends = 0;  // same-PE rendezvous sends waiting in a receiver's queue
 
     // Ordering of messages between PEs (see remote.cc): next sequence number per peer rank.
     std::unordered_map<int, std::uint64_t> send_seq;  // to each destination rank

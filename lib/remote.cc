@@ -35,6 +35,14 @@ void send_done(void* ctx, bool ok) {
     if (!ok)
         rt::fail_job(1, "a message to rank %d could not be delivered: its PE %d is gone", req->wire.dst_world,
                      rt::pe_of(req->wire.dst_world));
+    int owner = req->owner->id;
+    bool counted = req->in_flight;
+    if (!rt::local_rank(owner)) {  // its rank migrated meanwhile: this is the old copy
+        away_send_done(owner, req);
+        if (counted) sent_from_here_done(owner);  // may give the old copy's pages back
+        return;
+    }
+    if (counted) sent_from_here_done(owner);
     request_complete(req);
 }
 
@@ -164,7 +172,8 @@ void remote_send_start(Request* req, int dest_world, const Envelope& env, const 
         req->complete = true;
     } else if (!req->complete) {
         req->in_flight = true;
-        ++s.transfers_in_flight;
+        ++s.sends_in_flight;
+        sent_from_here(req->owner->id);
     }
 }
 
@@ -185,7 +194,7 @@ void remote_fetch_into(Request* recv, const Envelope& env, void* desc) {
         fetch_done(recv, true);
     } else if (!recv->complete) {
         recv->in_flight = true;
-        ++state_of(recv->owner).transfers_in_flight;
+        ++state_of(recv->owner).fetches_in_flight;
     }
 }
 

@@ -14,7 +14,8 @@ void request_complete(Request* r) noexcept {
     r->complete = true;
     if (r->in_flight) {
         r->in_flight = false;
-        --state_of(r->owner).transfers_in_flight;
+        RankState& s = state_of(r->owner);
+        --(r->kind == RequestKind::send ? s.sends_in_flight : s.fetches_in_flight);
     }
     if (r->user_freed) {
         request_release(r);

@@ -35,7 +35,7 @@ struct mosix_request {
     bool cancelled = false;
     bool pooled = false;      // returns to the rank's pool when done
     bool user_freed = false;  // MPI_Request_free before completion: release on completion
-    bool in_flight = false;   // counted in the owner's transfers_in_flight until complete
+    bool in_flight = false;   // counted in the owner's sends/fetches_in_flight until complete
     mosix::rt::Rank* owner = nullptr;
     MPI_Comm comm = MPI_COMM_NULL;  // whose error handler reports errors found at completion
 

@@ -16,6 +16,8 @@ enum class WireKind : std::uint32_t {
     location = 3,         // rank dst_world lives on PE `source` since move `loc_version`
     migrate_request = 4,  // please move rank dst_world to PE `source`
     finished = 5,         // `bytes` more ranks finished on the sending PE
+    gossip = 6,           // the sending PE's load table (runtime/gossip.hpp)
+    request_done = 7,     // rank dst_world's send request at address `seq` completed on an old PE
 };
 
 struct WireHeader {

@@ -52,6 +52,10 @@ bool migration_supported() noexcept {
 #endif
 }
 
+bool in_rank_slot(int rank, const void* addr, std::size_t bytes) noexcept {
+    return rank >= 0 && rank < world_size() && in_slot(rank, addr, bytes);
+}
+
 Rank* rank_control_block(int rank) noexcept { return &pe().ranks[rank]; }
 
 void set_location(int rank, int where, unsigned version) noexcept {
@@ -137,19 +141,18 @@ bool prepare_rank_memory(int rank, void* addr, std::size_t bytes) noexcept {
     SlotRegion& slots = pe().slots;
     auto base = reinterpret_cast<std::uintptr_t>(slots.slot_base(rank));
     auto a = reinterpret_cast<std::uintptr_t>(addr);
+    // The pages are written over, not replaced: if the rank was here before, the transport may
+    // still be reading a send buffer of its old copy here, whose bytes the new image repeats.
     if (a < base + slots.heap_bytes()) {
-        // The heap's relocation contract: everything above the copied extent reads as zero, so
-        // start from a fresh reservation (whatever an earlier stay here left is dropped).
-        rank_heap_release(rank);
-        void* heap = slots.slot_base(rank);
-        if (mmap(heap, slots.heap_bytes(), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
-                 -1, 0) == MAP_FAILED)
-            return false;
+        rank_heap_forget(rank);
         if (mprotect(addr, bytes, PROT_READ | PROT_WRITE) != 0) return false;
         populate(addr, bytes);
-        return true;
+        // The heap's relocation contract: everything above the copied extent reads as zero.
+        auto end = base + slots.heap_bytes();
+        auto upper = reinterpret_cast<void*>(a + bytes);
+        madvise(upper, end - (a + bytes), MADV_DONTNEED);
+        return mprotect(upper, end - (a + bytes), PROT_NONE) == 0;
     }
-    slots.release_stack(rank);
     return slots.map_stack(rank) != nullptr;
 }
 

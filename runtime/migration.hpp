@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "rank.hpp"
 
@@ -53,6 +54,8 @@ struct MigrationHooks {
     void (*route_request)(int rank, int pe);
     // `count` more ranks finished on this PE: tell the other PEs (the job ends when all did).
     void (*announce_finished)(int count);
+    // Sends this PE's gossip message (runtime/gossip.hpp) to PE `pe`.
+    void (*send_gossip)(int pe, std::vector<unsigned char> message);
 };
 void set_migration_hooks(const MigrationHooks& hooks) noexcept;
 
@@ -65,6 +68,9 @@ void ranks_finished_elsewhere(int count) noexcept;
 // Called by LibraryEntry when a rank with a pending request enters the library (out of line: the
 // rare path). Returns on this PE (not ready, or the move failed) or on the new one.
 void migration_point(Rank* rank) noexcept;
+
+// True if [addr, addr + bytes) lies inside `rank`'s slot.
+bool in_rank_slot(int rank, const void* addr, std::size_t bytes) noexcept;
 
 // The control block of any rank of the job (at the same address on every PE).
 Rank* rank_control_block(int rank) noexcept;

@@ -40,6 +40,10 @@ struct Rank {
     void (*before_leaving)(int from_pe, int to_pe, void* arg) = nullptr;
     void (*after_arriving)(int from_pe, int to_pe, void* arg) = nullptr;
     void* hook_arg = nullptr;
+    // Load measurement on the current PE (balancer.cc): time-stamp-counter ticks spent running,
+    // and when the rank arrived here (monotonic seconds; hysteresis for the balancer).
+    std::uint64_t run_ticks = 0;
+    double arrived_at = 0;
 };
 
 }  // namespace mosix::rt

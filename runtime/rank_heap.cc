@@ -55,6 +55,10 @@ void rank_heap_release(int rank) noexcept {
     heaps[rank] = SlotHeap();
 }
 
+void rank_heap_forget(int rank) noexcept {
+    if (rank >= 0 && rank < heap_count) heaps[rank] = SlotHeap();
+}
+
 bool rank_heap_adopt(int rank) noexcept {
     if (!heap_slots || rank < 0 || rank >= heap_count) return false;
     auto base = static_cast<char*>(heap_slots->slot_base(rank));

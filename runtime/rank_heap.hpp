@@ -23,6 +23,8 @@ SlotHeap rank_heap(int rank) noexcept;
 // a new, empty one); an arrived rank's heap, copied in at the same addresses, is taken over.
 // rank_heap_adopt returns false if the bytes there are not a heap made for this slot.
 void rank_heap_release(int rank) noexcept;
+// Drops this PE's handle of `rank`'s heap without touching its pages (a new image is coming).
+void rank_heap_forget(int rank) noexcept;
 bool rank_heap_adopt(int rank) noexcept;
 
 // Bytes of `rank`'s heap in use and touched (the part migration and checkpoints copy).

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "affinity.hpp"
+#include "control.hpp"
 #include "crash.hpp"
 #include "fiber.hpp"
 #include "fixed_layout.hpp"
@@ -167,6 +168,16 @@ void set_rank_exit_check(RankExitCheck check) noexcept { the_pe.exit_check = che
 void set_blocked_describer(BlockedDescriber d) noexcept { the_pe.describe_blocked = d; }
 void set_rank_release(RankRelease release) noexcept { the_pe.release_lib = release; }
 
+int host_of_pe(int pe) noexcept {
+    return pe >= 0 && static_cast<std::size_t>(pe) < the_pe.host_of_pe.size() ? the_pe.host_of_pe[static_cast<std::size_t>(pe)] : 0;
+}
+const char* host_name(int host) noexcept {
+    return host >= 0 && static_cast<std::size_t>(host) < the_pe.host_names.size()
+               ? the_pe.host_names[static_cast<std::size_t>(host)].c_str()
+               : "localhost";
+}
+int host_count() noexcept { return static_cast<int>(the_pe.host_names.size()); }
+
 namespace {
 MessageHandlers message_handlers{};
 }
@@ -267,6 +278,37 @@ void check_same_layout_everywhere(const PeState& p, const net::PeIdentity& id) {
     }
 }
 
+std::string this_host_name() {
+    char name[256];
+    if (gethostname(name, sizeof name) != 0) return "localhost";
+    name[sizeof name - 1] = '\0';
+    return name;
+}
+
+// Every PE learns every PE's host name: the balancer treats PEs of one host (shared memory) and
+// of different hosts (free memory, migration cost) differently.
+void learn_hosts(PeState& p, const net::PeIdentity& id) {
+    std::string mine = this_host_name();
+    std::vector<std::string> names(static_cast<std::size_t>(id.npes), mine);
+    if (id.npes > 1) {
+        std::vector<std::vector<unsigned char>> all;
+        if (std::string why = net::bootstrap_exchange("mosix.host", {mine.begin(), mine.end()}, &all); !why.empty())
+            fail_job(1, "PE %d: %s", id.pe, why.c_str());
+        for (int pe = 0; pe < id.npes; ++pe)
+            names[static_cast<std::size_t>(pe)].assign(all[static_cast<std::size_t>(pe)].begin(),
+                                                       all[static_cast<std::size_t>(pe)].end());
+    }
+    p.host_names.clear();
+    p.host_of_pe.assign(static_cast<std::size_t>(id.npes), 0);
+    for (int pe = 0; pe < id.npes; ++pe) {
+        const std::string& n = names[static_cast<std::size_t>(pe)];
+        std::size_t h = 0;
+        while (h < p.host_names.size() && p.host_names[h] != n) ++h;
+        if (h == p.host_names.size()) p.host_names.push_back(n);
+        p.host_of_pe[static_cast<std::size_t>(pe)] = static_cast<int>(h);
+    }
+}
+
 // Starts this PE's share of a job: every rank's location, a fiber for each local rank, the
 // transport when there are other PEs; runs until the local ranks are done.
 int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** argv,
@@ -317,8 +359,10 @@ int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** 
         ++p.live_ranks;
     }
     p.networked = id.npes > 1;
+    if (!p.networked) learn_hosts(p, id);
     if (p.networked) {
         check_same_layout_everywhere(p, id);
+        learn_hosts(p, id);
         if (!message_handlers.receive) fail_job(1, "no message handler is registered for a multi-PE job");
         net::TransportHandlers handlers{message_handlers.receive, message_handlers.send_done,
                                         message_handlers.fetch_done};
@@ -343,6 +387,7 @@ int run_job(const JobConfig& config, int argc, char** argv, std::function<int(in
 extern "C" int mosix_runtime_main(int argc, char** argv, int (*user_main)(int, char**)) {
     using namespace mosix::rt;
     ensure_fixed_layout(argv);
+    control_attach();  // after the re-exec (the pipe survives it), before PMIx starts threads
     JobConfig config = config_from_environment();
     net::PeIdentity id;
     if (net::launched_by_pmix()) {

@@ -28,6 +28,12 @@ struct JobConfig {
 
 const JobConfig& job_config() noexcept;
 
+// Where the PEs run: the host index of PE `pe` (PEs on one host share it; 0 is PE 0's host) and
+// a host's name. A single-PE job has one host, this one.
+int host_of_pe(int pe) noexcept;
+const char* host_name(int host) noexcept;
+int host_count() noexcept;
+
 // Reads the job's shape from the environment mosexec sets; a malformed value ends the process
 // with a message (exit status 2).
 JobConfig config_from_environment();

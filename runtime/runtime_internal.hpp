@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "rank.hpp"
@@ -17,6 +18,8 @@ struct PeState {
     Rank* ranks = nullptr;          // every rank of the job, at a fixed address; only this PE's are live
     std::vector<int> location;      // rank -> PE
     std::vector<unsigned> location_version;
+    std::vector<int> host_of_pe;           // host index of each PE (first PE with the same name)
+    std::vector<std::string> host_names;  // by host index
     int pe = 0;
     int npes = 1;
     bool networked = false;  // more than one PE: the transport is up

@@ -3,7 +3,8 @@
  * pending when it moves goes with it: a posted nonblocking receive, an unexpected eager message,
  * an unexpected rendezvous message from another PE (fetched before it leaves) and one from a rank
  * on its own PE (copied), its heap, stack and rank-local data. Then it moves back and a ring of
- * messages checks that everyone still finds everyone.
+ * messages checks that everyone still finds everyone. A rank also moves while its own rendezvous
+ * sends wait for receivers that first wait for it (the move must not wait for them).
  * Prints "migrate_api on N ranks: moved", or ": unsupported" in builds without migration. */
 #include <mosix.h>
 #include <mpi.h>
@@ -132,6 +133,32 @@ int main(int argc, char** argv) {
         MPI_Barrier(MPI_COMM_WORLD);
     }
     MPI_Bcast(&supported, 1, MPI_INT, mover, MPI_COMM_WORLD);
+
+    /* A move while the rank's own rendezvous sends wait for receivers that first wait for it: the
+     * move must not wait for them (that would deadlock), and they must still arrive intact. */
+    if (rank == mover && supported) {
+        int* to_near = pattern(kBig, 30);
+        int* to_far = pattern(kBig, 31);
+        MPI_Request reqs[2];
+        MPI_Isend(to_near, kBig, MPI_INT, near, 30, MPI_COMM_WORLD, &reqs[0]);
+        MPI_Isend(to_far, kBig, MPI_INT, far, 31, MPI_COMM_WORLD, &reqs[1]);
+        CHECK(mosix_migrate_to(target) == MPI_SUCCESS);
+        int go = 1;
+        MPI_Send(&go, 1, MPI_INT, near, 32, MPI_COMM_WORLD);
+        MPI_Send(&go, 1, MPI_INT, far, 33, MPI_COMM_WORLD);
+        MPI_Waitall(2, reqs, MPI_STATUSES_IGNORE);
+        CHECK(mosix_migrate_to(0) == MPI_SUCCESS);
+        free(to_near);
+        free(to_far);
+    } else if ((rank == near || rank == far) && supported) {
+        int go = 0, tag = rank == near ? 30 : 31;
+        int* got = malloc(sizeof(int) * kBig);
+        MPI_Recv(&go, 1, MPI_INT, mover, tag + 2, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        MPI_Recv(got, kBig, MPI_INT, mover, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        CHECK(go == 1);
+        expect(got, kBig, tag);
+        free(got);
+    }
 
     /* Everyone still finds everyone: a ring in both directions, then a reduction. */
     for (int dir = 1; dir <= 2; ++dir) {
