@@ -4,8 +4,10 @@
 
 namespace mosix::rt {
 
-// Binds the calling process to the `index`-th CPU it is allowed to run on (modulo their number),
-// unless MOSIX_BIND=none. Failure is not fatal: the PE runs unbound.
+// Binds the calling thread to the core that topology.hpp's placement rule gives PE `index` of this
+// host (its index among the host's PEs): the index-th allowed core in hwloc's order, modulo their
+// number, on that core's first allowed PU. Does nothing if MOSIX_BIND=none. Failure is not fatal:
+// the PE runs unbound.
 void bind_to_core(int index) noexcept;
 
 }  // namespace mosix::rt
