@@ -11,6 +11,13 @@
  * inputs in the same order whatever the decomposition, max is exact (so the iteration count is the
  * same), and the final sum is formed at rank 0 row by row in global order, never per rank.
  *
+ * --imbalance F makes a hot region of the plate (a quarter of its rows, starting at the top) cost F
+ * times as much per cell — a realistic imbalance, like a refined region or costlier physics there:
+ * with block placement the ranks holding it crowd some PEs. --hot-rows H sets the region's size and
+ * --hot-moves K moves it down by its own height every K iterations (the costly part wanders, as a
+ * shock front does). The extra work repeats the cell update into a scratch row, so the checksum
+ * stays the same. mosix's balancer should even this out by moving ranks.
+ *
  * --migrate-every K (mosix only) moves each rank to another PE, chosen pseudo-randomly, every K
  * iterations while it computes; the checksum must not change, since a rank's memory, its messages in
  * flight and its place in the collectives move with it. */
@@ -31,14 +38,21 @@ struct options {
     long nx, ny, iters;
     double tol;
     long migrate_every; /* 0: ranks stay where they start */
+    long imbalance;     /* cost factor of the hot rows; 1: none */
+    long hot_rows;      /* 0: a quarter of the rows */
+    long hot_moves;     /* 0: the hot region stays */
 };
 
 static const char usage[] =
     "usage: solver [--nx N] [--ny N] [--iters N] [--tol X] [--migrate-every K]\n"
+    "              [--imbalance F [--hot-rows H] [--hot-moves K]]\n"
     "  --nx, --ny         grid width and height, 3..1048576 (default 256)\n"
     "  --iters            most iterations, >= 1 (default 1000)\n"
     "  --tol              stop once no cell changes by more than X, >= 0 (default 1e-6)\n"
-    "  --migrate-every K  mosix only: every K iterations each rank moves to another PE, >= 1\n";
+    "  --migrate-every K  mosix only: every K iterations each rank moves to another PE, >= 1\n"
+    "  --imbalance F      cells of the hot region cost F times as much, 1..1000 (default 1)\n"
+    "  --hot-rows H       rows in the hot region, >= 1 (default a quarter of --ny)\n"
+    "  --hot-moves K      every K iterations the hot region moves down by H rows, >= 1\n";
 
 static int parse_long(const char* text, long lo, long hi, long* out) {
     char* end = NULL;
@@ -59,7 +73,8 @@ static int parse(int argc, char** argv, int rank, struct options* o) {
             return 1;
         }
         int known = !strcmp(name, "--nx") || !strcmp(name, "--ny") || !strcmp(name, "--iters") ||
-                    !strcmp(name, "--tol") || !strcmp(name, "--migrate-every");
+                    !strcmp(name, "--tol") || !strcmp(name, "--migrate-every") ||
+                    !strcmp(name, "--imbalance") || !strcmp(name, "--hot-rows") || !strcmp(name, "--hot-moves");
         if (!known) {
             if (rank == 0) fprintf(stderr, "solver: unknown option '%s'\n%s", name, usage);
             return 2;
@@ -75,6 +90,12 @@ static int parse(int argc, char** argv, int rank, struct options* o) {
             ok = parse_long(value, 1, 1000000000L, &o->iters);
         } else if (!strcmp(name, "--migrate-every")) {
             ok = parse_long(value, 1, 1000000000L, &o->migrate_every);
+        } else if (!strcmp(name, "--imbalance")) {
+            ok = parse_long(value, 1, 1000, &o->imbalance);
+        } else if (!strcmp(name, "--hot-rows")) {
+            ok = parse_long(value, 1, MAX_EDGE, &o->hot_rows);
+        } else if (!strcmp(name, "--hot-moves")) {
+            ok = parse_long(value, 1, 1000000000L, &o->hot_moves);
         } else {
             char* end = NULL;
             errno = 0;
@@ -137,7 +158,7 @@ int main(int argc, char** argv) {
     int rank = 0, size = 0;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
-    struct options o = {256, 256, 1000, 1e-6, 0};
+    struct options o = {256, 256, 1000, 1e-6, 0, 1, 0, 0};
     int verdict = parse(argc, argv, rank, &o);
     if (verdict) {
         MPI_Finalize();
@@ -170,6 +191,9 @@ int main(int argc, char** argv) {
     uint64_t rng = (uint64_t)rank; /* this rank's own sequence of PEs */
 #endif
     long moves = 0;
+    const long hot_rows = o.hot_rows ? (o.hot_rows < ny ? o.hot_rows : ny) : (ny / 4 > 0 ? ny / 4 : 1);
+    double* scratch = malloc((size_t)nx * sizeof *scratch); /* where the hot region's extra work goes */
+    volatile double sink = 0; /* keeps that work from being optimized away */
 
     double t0 = MPI_Wtime();
     long iter = 0;
@@ -185,6 +209,7 @@ int main(int argc, char** argv) {
         MPI_Sendrecv(u + rows * nx, rows ? (int)nx : 0, MPI_DOUBLE, down, 1, u, (int)nx, MPI_DOUBLE, up, 1,
                      MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         double local = 0;
+        long hot_first = o.hot_moves ? (iter / o.hot_moves * hot_rows) % ny : 0;
         for (long i = 1; i <= rows; ++i) {
             long g = first + i - 1;
             if (g == 0 || g == ny - 1) continue; /* fixed edges: v already holds them */
@@ -194,6 +219,14 @@ int main(int argc, char** argv) {
                 out[j] = 0.25 * (c[j - nx] + c[j + nx] + c[j - 1] + c[j + 1]);
                 double d = fabs(out[j] - c[j]);
                 if (d > local) local = d;
+            }
+            long offset = (g - hot_first + ny) % ny;
+            if (o.imbalance > 1 && offset < hot_rows) {
+                for (long rep = 1; rep < o.imbalance; ++rep) {
+                    for (long j = 1; j < nx - 1; ++j)
+                        scratch[j] = 0.25 * (c[j - nx] + c[j + nx] + c[j - 1] + c[j + 1]) + (double)rep;
+                    sink = sink + scratch[nx / 2];
+                }
             }
         }
         MPI_Allreduce(&local, &residual, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
@@ -242,6 +275,7 @@ int main(int argc, char** argv) {
     free(sums);
     free(u);
     free(v);
+    free(scratch);
     MPI_Finalize();
     return 0;
 }

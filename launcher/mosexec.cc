@@ -12,7 +12,7 @@
 //   mosexec_direct    one PE, no mpirun     mosexec_supervise a job through mpirun
 //   mosexec_agent     beside each PE        mosexec_wire      agent <-> mosexec frames
 //   mosexec_output    lines to the terminal mosexec_proctree  killing what is left
-//   mosexec_report    how a PE ended, in words
+//   mosexec_report    how a PE ended, in words      mosexec_topology  --topology
 //
 // Every job also listens for operator commands (mosctl) on a Unix socket of its own, which only
 // its user can reach, and passes them on to PE 0's runtime:
@@ -29,6 +29,7 @@
 #include "mosexec_direct.hpp"
 #include "mosexec_options.hpp"
 #include "mosexec_supervise.hpp"
+#include "mosexec_topology.hpp"
 
 int main(int argc, char** argv) {
     using namespace mosexec;
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
     // this job's PEs get their own, and must not see the other one.
     unsetenv(mosix::control::kFdVariable);
     Options o = parse_options(argc, argv);
+    if (o.topology) return print_topology(o);
     Launch launch = plan_launch(o);
     if (o.dry_run) {
         std::printf("%s\n", command_line(launch).c_str());

@@ -123,6 +123,10 @@ Launch plan_launch(const Options& o) {
     l.env.emplace_back("MOSIX_NRANKS", std::to_string(o.nranks));
     l.env.emplace_back("MOSIX_PES", std::to_string(l.pes));
     if (o.stack_size) l.env.emplace_back("MOSIX_STACK_SIZE", std::to_string(*o.stack_size));
+    if (o.lb) l.env.emplace_back("MOSIX_LB", *o.lb);
+    if (o.lb_period) l.env.emplace_back("MOSIX_LB_PERIOD", *o.lb_period);
+    if (o.gossip_period) l.env.emplace_back("MOSIX_GOSSIP_PERIOD", *o.gossip_period);
+    if (o.verbose) l.env.emplace_back("MOSIX_VERBOSE", std::to_string(o.verbose));
     // UCX must not patch mmap or malloc: the slot allocator owns them (DESIGN.md, "Known traps").
     // They must be set before UCX loads, i.e. before the program starts; a user's own value wins.
     for (const char* name : {"UCX_MEM_EVENTS", "UCX_MEM_MALLOC_HOOKS", "UCX_MEM_MALLOC_RELOC"})

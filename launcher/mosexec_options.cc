@@ -40,6 +40,14 @@ Options:
       --mpirun-arg ARG   pass ARG on to mpirun (repeat for several: --mpirun-arg --mca ...)
       --stack-size SIZE  stack of each rank, e.g. 512K, 8M, 1G (at least 64K; default 8M)
       --dry-run          print the command that would start the job, and exit
+      --lb MODE          automatic load balancing: refine (default: a few moves at a time),
+                         greedy (full rebalance each period) or off
+      --lb-period S      seconds between balancing decisions (default 1)
+      --gossip-period S  seconds between load reports to a random PE (default: half of --lb-period)
+      --topology         print this host's topology (hwloc) and where the PEs and ranks would go,
+                         then exit 0 without running anything (-n and the program are optional)
+  -v, --verbose          log the balancer's decisions (rank, from, to, why); twice: also each
+                         PE's measured load, speed and memory every period
   -h, --help             print this help and exit
       --version          print the version and exit
 
@@ -56,7 +64,28 @@ Exit status: the program's (the first failing PE's); 128+S if a PE was killed by
 mosexec was stopped by signal S; 2 if mosexec could not start the job.
 )";
 
-enum LongOnly { kPes = 256, kHost, kHostfile, kTagOutput, kMpirunArg, kStackSize, kDryRun, kVersion };
+enum LongOnly {
+    kPes = 256,
+    kHost,
+    kHostfile,
+    kTagOutput,
+    kMpirunArg,
+    kStackSize,
+    kDryRun,
+    kVersion,
+    kLb,
+    kLbPeriod,
+    kGossipPeriod,
+    kTopology,
+};
+
+// A period in seconds for the runtime: a plain decimal between 0.01 and 3600.
+bool valid_period(const std::string& text) {
+    char* end = nullptr;
+    errno = 0;
+    double s = std::strtod(text.c_str(), &end);
+    return !errno && end != text.c_str() && *end == '\0' && s >= 0.01 && s <= 3600;
+}
 
 std::optional<long long> parse_count(const std::string& text) {
     long long v = 0;
@@ -107,6 +136,11 @@ Options parse_options(int argc, char** argv) {
         {"dry-run", no_argument, nullptr, kDryRun},
         {"help", no_argument, nullptr, 'h'},
         {"version", no_argument, nullptr, kVersion},
+        {"lb", required_argument, nullptr, kLb},
+        {"lb-period", required_argument, nullptr, kLbPeriod},
+        {"gossip-period", required_argument, nullptr, kGossipPeriod},
+        {"verbose", no_argument, nullptr, 'v'},
+        {"topology", no_argument, nullptr, kTopology},
         {nullptr, 0, nullptr, 0},
     };
     Options o;
@@ -114,7 +148,7 @@ Options parse_options(int argc, char** argv) {
     bool help = false, version = false;
     opterr = 0;  // our own messages, one line each
     optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "+:n:h", kLong, nullptr)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, "+:n:hv", kLong, nullptr)) != -1;) {
         switch (c) {
             case 'n':
                 np = optarg;
@@ -146,6 +180,21 @@ Options parse_options(int argc, char** argv) {
             case kVersion:
                 version = true;
                 break;
+            case kLb:
+                o.lb = optarg;
+                break;
+            case kLbPeriod:
+                o.lb_period = optarg;
+                break;
+            case kGossipPeriod:
+                o.gossip_period = optarg;
+                break;
+            case 'v':
+                ++o.verbose;
+                break;
+            case kTopology:
+                o.topology = true;
+                break;
             case ':': {
                 std::string name = argv[optind - 1];
                 usage_error("option %s needs a value", name.substr(0, name.find('=')).c_str());
@@ -165,16 +214,19 @@ Options parse_options(int argc, char** argv) {
         std::exit(0);
     }
 
-    if (!np) usage_error("missing -n N, the number of ranks");
-    auto n = parse_count(*np);
-    if (!n || *n < 1 || *n > kMaxRanks)
-        usage_error("-n needs a number of ranks from 1 to %lld, got '%s'", kMaxRanks, np->c_str());
-    o.nranks = *n;
+    if (!np && !o.topology) usage_error("missing -n N, the number of ranks");
+    if (np) {
+        auto n = parse_count(*np);
+        if (!n || *n < 1 || *n > kMaxRanks)
+            usage_error("-n needs a number of ranks from 1 to %lld, got '%s'", kMaxRanks, np->c_str());
+        o.nranks = *n;
+    }
     if (pes) {
         auto p = parse_count(*pes);
-        if (!p || *p < 1)
+        if ((!p || *p < 1) && np)
             usage_error("--pes needs a number of PEs from 1 to %lld, got '%s'", o.nranks, pes->c_str());
-        if (*p > o.nranks) usage_error("--pes %lld is more than the %lld ranks", *p, o.nranks);
+        if (!p || *p < 1) usage_error("--pes needs a number of PEs of at least 1, got '%s'", pes->c_str());
+        if (np && *p > o.nranks) usage_error("--pes %lld is more than the %lld ranks", *p, o.nranks);
         o.pes = *p;
     }
     if (stack) {
@@ -183,7 +235,14 @@ Options parse_options(int argc, char** argv) {
             usage_error("--stack-size needs a size like 512K, 8M or 1G, at least 64K, got '%s'",
                         stack->c_str());
     }
+    if (o.lb && *o.lb != "off" && *o.lb != "greedy" && *o.lb != "refine")
+        usage_error("--lb needs off, greedy or refine, got '%s'", o.lb->c_str());
+    if (o.lb_period && !valid_period(*o.lb_period))
+        usage_error("--lb-period needs seconds between 0.01 and 3600, got '%s'", o.lb_period->c_str());
+    if (o.gossip_period && !valid_period(*o.gossip_period))
+        usage_error("--gossip-period needs seconds between 0.01 and 3600, got '%s'", o.gossip_period->c_str());
     if (o.host_list && o.hostfile) usage_error("--host and --hostfile cannot be used together");
+    if (o.topology) return o;  // nothing runs: the program, if any, is not looked at
     if (optind >= argc) usage_error("no program given");
     o.command.assign(argv + optind, argv + argc);
     return o;

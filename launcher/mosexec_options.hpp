@@ -17,6 +17,11 @@ struct Options {
     bool dry_run = false;
     bool tag_output = false;
     std::vector<std::string> mpirun_args;  // --mpirun-arg, in order
+    std::optional<std::string> lb;             // --lb: off, greedy or refine
+    std::optional<std::string> lb_period;      // --lb-period, seconds as given (checked)
+    std::optional<std::string> gossip_period;  // --gossip-period, seconds as given (checked)
+    int verbose = 0;                           // -v, repeatable
+    bool topology = false;  // --topology: report where things would go (-n and program optional)
     std::vector<std::string> command;      // program and its arguments
 };
 

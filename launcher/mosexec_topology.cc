@@ -1,13 +1,6 @@
-// mosexec_topology.cc — `mosexec --topology`: its own reading of the command line, where mpirun puts
-// PEs on hosts, and the report.
-//
-// It reads the command line itself, before parse_options, because it needs neither a program nor
-// -n, which a run requires. The option table repeats mosexec_options.cc's so that any command line
-// mosexec runs can be checked by adding --topology; an option added there and not here is refused
-// here with the usual "unknown option" message.
+// mosexec_topology.cc — `mosexec --topology`: where mpirun puts PEs on hosts, and the report.
 #include "mosexec_topology.hpp"
 
-#include <getopt.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,106 +17,7 @@ namespace mosexec {
 
 namespace {
 
-constexpr long long kMaxRanks = 1LL << 24;  // as mosexec_options.cc
-constexpr long long kMaxPeLines = 1024;     // beyond this many PEs the per-PE list is cut short
-
-struct TopologyRequest {
-    std::optional<long long> nranks;
-    std::optional<long long> pes;
-    std::optional<std::string> host_list, hostfile;
-    bool tag_output = false;
-};
-
-std::optional<long long> parse_count(const std::string& text) {
-    long long v = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-    return v;
-}
-
-// Whether --topology is one of mosexec's own arguments. Returns the request if so; the program and
-// everything after it are never looked at ("+" in the option string, as in parse_options).
-std::optional<TopologyRequest> read_request(int argc, char** argv) {
-    enum { kPes = 256, kHost, kHostfile, kTagOutput, kMpirunArg, kStackSize, kDryRun, kVersion, kTopology };
-    static const option kLong[] = {
-        {"np", required_argument, nullptr, 'n'},
-        {"pes", required_argument, nullptr, kPes},
-        {"host", required_argument, nullptr, kHost},
-        {"hostfile", required_argument, nullptr, kHostfile},
-        {"tag-output", no_argument, nullptr, kTagOutput},
-        {"mpirun-arg", required_argument, nullptr, kMpirunArg},
-        {"stack-size", required_argument, nullptr, kStackSize},
-        {"dry-run", no_argument, nullptr, kDryRun},
-        {"help", no_argument, nullptr, 'h'},
-        {"version", no_argument, nullptr, kVersion},
-        {"topology", no_argument, nullptr, kTopology},
-        {nullptr, 0, nullptr, 0},
-    };
-    // Quick way out for every ordinary run: the flag must be there, written in full.
-    bool mentioned = false;
-    for (int i = 1; i < argc && !mentioned; ++i) mentioned = std::strcmp(argv[i], kTopologyFlag) == 0;
-    if (!mentioned) return std::nullopt;
-
-    TopologyRequest r;
-    std::optional<std::string> np, pes;
-    bool topology = false;
-    opterr = 0;
-    optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "+:n:h", kLong, nullptr)) != -1;) {
-        switch (c) {
-            case 'n':
-                np = optarg;
-                break;
-            case kPes:
-                pes = optarg;
-                break;
-            case kHost:
-                r.host_list = optarg;
-                break;
-            case kHostfile:
-                r.hostfile = optarg;
-                break;
-            case kTagOutput:
-                r.tag_output = true;
-                break;
-            case kTopology:
-                topology = true;
-                break;
-            case kMpirunArg:
-            case kStackSize:
-            case kDryRun:
-            case 'h':
-            case kVersion:
-                break;  // they change how a job runs or what is printed instead; nothing runs here
-            case ':': {
-                std::string name = argv[optind - 1];
-                usage_error("option %s needs a value", name.substr(0, name.find('=')).c_str());
-            }
-            default: {
-                std::string name = optopt ? std::string("-") + static_cast<char>(optopt) : argv[optind - 1];
-                usage_error("unknown option '%s'", name.substr(0, name.find('=')).c_str());
-            }
-        }
-    }
-    optind = 1;  // parse_options starts over if it is called after all
-    // "--topology" only among the program's arguments: the job is the program's business.
-    if (!topology) return std::nullopt;
-
-    if (np) {
-        auto n = parse_count(*np);
-        if (!n || *n < 1 || *n > kMaxRanks)
-            usage_error("-n needs a number of ranks from 1 to %lld, got '%s'", kMaxRanks, np->c_str());
-        r.nranks = *n;
-    }
-    if (pes) {
-        auto p = parse_count(*pes);
-        if (!p || *p < 1) usage_error("--pes needs a number of PEs of at least 1, got '%s'", pes->c_str());
-        if (r.nranks && *p > *r.nranks) usage_error("--pes %lld is more than the %lld ranks", *p, *r.nranks);
-        r.pes = *p;
-    }
-    if (r.host_list && r.hostfile) usage_error("--host and --hostfile cannot be used together");
-    return r;
-}
+constexpr long long kMaxPeLines = 1024;  // beyond this many PEs the per-PE list is cut short
 
 std::string short_name(const std::string& host) { return host.substr(0, host.find('.')); }
 
@@ -166,26 +60,26 @@ std::vector<HostPes> place_pes_on_hosts(const std::vector<Host>& hosts, long lon
     return out;
 }
 
-std::optional<int> topology_flag(int argc, char** argv) {
-    std::optional<TopologyRequest> r = read_request(argc, argv);
-    if (!r) return std::nullopt;
+int print_topology(const Options& o) {
+    std::optional<long long> nranks;
+    if (o.nranks > 0) nranks = o.nranks;
 
     std::vector<Host> hosts;
     const char* hosts_from = nullptr;
-    if (r->host_list) {
-        hosts = parse_host_list(*r->host_list);
+    if (o.host_list) {
+        hosts = parse_host_list(*o.host_list);
         hosts_from = "--host";
     }
-    if (r->hostfile) {
-        hosts = read_hostfile(*r->hostfile);
+    if (o.hostfile) {
+        hosts = read_hostfile(*o.hostfile);
         hosts_from = "--hostfile";
     }
     // The PE count, by plan_launch's rule (mosexec_command.cc).
     long long pes = 0;
     const char* pes_from = nullptr;
     std::optional<long long> slurm = hosts.empty() ? slurm_pes() : std::nullopt;
-    if (r->pes) {
-        pes = *r->pes;
+    if (o.pes) {
+        pes = *o.pes;
         pes_from = "--pes";
     } else if (!hosts.empty()) {
         pes = total_slots(hosts);
@@ -197,11 +91,11 @@ std::optional<int> topology_flag(int argc, char** argv) {
         pes = local_cores();
         pes_from = "this host's cores";
     }
-    if (r->nranks && pes > *r->nranks) {
-        pes = *r->nranks;
+    if (nranks && pes > *nranks) {
+        pes = *nranks;
         pes_from = "no more PEs than ranks";
     }
-    bool via_mpirun = pes > 1 || !hosts.empty() || r->tag_output;
+    bool via_mpirun = pes > 1 || !hosts.empty() || o.tag_output;
     const char* bind = std::getenv("MOSIX_BIND");
     bool bound = via_mpirun && !(bind && std::strcmp(bind, "none") == 0);
 
@@ -209,9 +103,9 @@ std::optional<int> topology_flag(int argc, char** argv) {
     std::fputs(mosix::rt::describe(topo).c_str(), stdout);
 
     std::printf("job: ");
-    if (r->nranks) std::printf("%lld ranks on ", *r->nranks);
+    if (nranks) std::printf("%lld ranks on ", *nranks);
     std::printf("%lld PE%s (%s)%s\n", pes, pes == 1 ? "" : "s", pes_from,
-                r->nranks ? ", ranks in blocks of neighbours" : "; give -n N to see the ranks");
+                nranks ? ", ranks in blocks of neighbours" : "; give -n N to see the ranks");
     if (!bound)
         std::printf("  PEs are not bound to cores (%s)\n",
                     via_mpirun ? "MOSIX_BIND=none" : "one PE runs directly, without a launcher to place it");
@@ -257,8 +151,8 @@ std::optional<int> topology_flag(int argc, char** argv) {
                 core = "its allowed core #" + std::to_string(k) + " (modulo its cores)";
             }
             std::printf("  PE %lld -> %s, %s", pe, where.c_str(), core.c_str());
-            if (r->nranks) {
-                int n = static_cast<int>(*r->nranks), p = static_cast<int>(pes), e = static_cast<int>(pe);
+            if (nranks) {
+                int n = static_cast<int>(*nranks), p = static_cast<int>(pes), e = static_cast<int>(pe);
                 int first = mosix::rt::placement_first_rank(e, n, p);
                 int count = mosix::rt::placement_first_rank(e + 1, n, p) - first;
                 std::printf(": rank%s %s", count == 1 ? "" : "s", range_text(first, count).c_str());

@@ -7,19 +7,15 @@
 #include <vector>
 
 #include "mosexec_hosts.hpp"
+#include "mosexec_options.hpp"
 
 namespace mosexec {
 
-// The option, as it must be written (in full: the rest of mosexec's options do not know it).
-inline constexpr const char* kTopologyFlag = "--topology";
-
-// If --topology is among mosexec's options (anywhere before the program), prints this host's
-// topology, the hosts with the PEs each gets, and for each PE its host, core and ranks; then returns
-// 0, the exit status, without running anything: the program and its arguments, if given, are only
-// skipped (so a working command line can be checked by adding --topology). -n is optional (without it
-// no ranks are shown); --pes, --host and --hostfile count as for a run; the other options are accepted
-// and ignored. Returns nothing when --topology is not there. Usage errors exit 2, like every other.
-std::optional<int> topology_flag(int argc, char** argv);
+// For --topology: prints this host's topology, the hosts with the PEs each gets, and for each PE
+// its host, core and ranks; returns 0, the exit status, without running anything (the program, if
+// given, is only skipped, so a working command line can be checked by adding --topology). Without
+// -n no ranks are shown; --pes, --host and --hostfile count as for a run.
+int print_topology(const Options& o);
 
 // A host and the PEs mpirun puts on it.
 struct HostPes {

@@ -18,7 +18,8 @@ namespace mosix::rt {
 
 // One PE's figures as gossip carries them.
 struct PeFigures {
-    float speed = 0;  // work units per second its core delivers now (raw speed x the share it gets)
+    float speed = 0;  // raw speed of its core, work units per CPU-second (measure.hpp)
+    float share = 1;  // the share of that core it gets (0..1): it delivers speed x share
     float load = 0;   // CPU seconds per second its ranks used over the last window
     std::int32_t ranks = 0;
     std::int32_t host = 0;  // host index in the job (PEs with the same host name share one)

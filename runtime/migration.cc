@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "fiber.hpp"
+#include "measure.hpp"
 #include "rank_heap.hpp"
 #include "runtime_internal.hpp"
 #include "scheduler.hpp"
@@ -158,6 +159,10 @@ bool prepare_rank_memory(int rank, void* addr, std::size_t bytes) noexcept {
 
 void depart(Rank* r) noexcept { hooks.depart(r); }
 
+void send_gossip_to(int pe, std::vector<unsigned char> message) noexcept {
+    if (hooks.send_gossip) hooks.send_gossip(pe, std::move(message));
+}
+
 void announce_finished(int count) noexcept {
     if (hooks.announce_finished) hooks.announce_finished(count);
 }
@@ -167,6 +172,8 @@ bool rank_arrived(Rank* r, bool has_heap) noexcept {
     r->stack_low = reinterpret_cast<char*>(pe().slots.slot_base(r->id)) + pe().slots.slot_size() -
                    pe().slots.stack_size();
     r->stack_size = pe().slots.stack_size();
+    r->run_ticks = 0;  // load is measured afresh on every PE
+    r->arrived_at = static_cast<double>(wall_ns()) * 1e-9;
     ++pe().live_ranks;
     make_runnable(r);
     return true;

@@ -65,6 +65,9 @@ void announce_finished(int count) noexcept;
 // Ranks that finished on other PEs, as they report it; the PE's loop ends when every rank is done.
 void ranks_finished_elsewhere(int count) noexcept;
 
+// Sends a gossip message to PE `pe` (through the library's transport handlers).
+void send_gossip_to(int pe, std::vector<unsigned char> message) noexcept;
+
 // Called by LibraryEntry when a rank with a pending request enters the library (out of line: the
 // rare path). Returns on this PE (not ready, or the move failed) or on the new one.
 void migration_point(Rank* rank) noexcept;

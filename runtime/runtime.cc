@@ -16,6 +16,7 @@
 #include <string>
 
 #include "affinity.hpp"
+#include "balancer.hpp"
 #include "control.hpp"
 #include "crash.hpp"
 #include "fiber.hpp"
@@ -316,6 +317,7 @@ int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** 
     PeState& p = the_pe;
     release_slots(p);
     p.config = config;
+    p.balancer = balancer_config_from_environment();
     p.exit_status = 0;
     p.pe = id.pe;
     p.npes = id.npes;
@@ -369,6 +371,7 @@ int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** 
         if (std::string why = net::transport_init(id, handlers); !why.empty())
             fail_job(1, "PE %d: cannot start the UCX transport: %s", id.pe, why.c_str());
     }
+    balancer_start(p.balancer);
     run_scheduler();
     std::fflush(stdout);
     if (p.networked) net::transport_finalize();

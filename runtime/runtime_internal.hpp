@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "balancer.hpp"
 #include "rank.hpp"
 #include "runtime.hpp"
 #include "slots.hpp"
@@ -14,6 +15,7 @@ namespace mosix::rt {
 
 struct PeState {
     JobConfig config;
+    BalancerConfig balancer;
     SlotRegion slots;
     Rank* ranks = nullptr;          // every rank of the job, at a fixed address; only this PE's are live
     std::vector<int> location;      // rank -> PE

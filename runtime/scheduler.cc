@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <string>
 
+#include "balancer.hpp"
 #include "control.hpp"
 #include "fiber.hpp"
 #include "migration.hpp"
@@ -120,6 +121,7 @@ Rank* next_runnable(PeState& p) {
     }
     for (;;) {
         if (!job_running(p)) return nullptr;
+        balancer_tick(__rdtsc());  // an idle PE still measures and gossips
         control_poll();
         net::transport_wait(kIdleSleepMs);
         net::transport_progress();
@@ -146,6 +148,7 @@ void run_scheduler() {
         std::uint64_t stopped = __rdtsc();
         r->run_ticks += stopped - started;
         detail::current_rank = nullptr;
+        balancer_tick(stopped);
         if (r->state == RankState::done) finish_rank(r);
         else if (r->state == RankState::departing) depart(r);
     }

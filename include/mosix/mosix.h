@@ -66,9 +66,14 @@ typedef void (*mosix_migration_hook)(int from_pe, int to_pe, void* arg);
 int mosix_on_migration(mosix_migration_hook before_leaving, mosix_migration_hook after_arriving, void* arg);
 
 /* A collective load-balancing point over MPI_COMM_WORLD: every rank must call it (like
- * MPI_Barrier); the balancer may move ranks between PEs before it returns.
- * Outcomes: MPI_SUCCESS once every rank has called it (for now nothing moves; the call still
- * synchronizes all ranks); MPI_ERR_OTHER outside MPI_Init..MPI_Finalize. */
+ * MPI_Barrier). Every rank's measured load and memory and the PEs' speed and free memory are
+ * gathered, a full rebalance is planned (greedy: each rank to the PE that finishes its work
+ * soonest, ranks staying put when that is within the tolerance), and the ranks that should move
+ * do, before it returns. The runtime also balances on its own, periodically, without this call;
+ * this one is for programs that know when their load changed (mosexec --lb=off turns both off:
+ * then it only synchronizes).
+ * Outcomes: MPI_SUCCESS once every rank has called it and the moves are done; MPI_ERR_OTHER
+ * outside MPI_Init..MPI_Finalize. */
 int mosix_balance(void);
 
 /* Writes a checkpoint of the whole job from which mosexec can restart it.

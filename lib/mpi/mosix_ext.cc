@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "lib/balance.hpp"
 #include "lib/coll/coll.hpp"
 #include "lib/errors.hpp"
 #include "lib/rank_state.hpp"
@@ -76,9 +77,7 @@ int mosix_on_migration(mosix_migration_hook before_leaving, mosix_migration_hook
 int mosix_balance(void) {
     MOSIX_LIBRARY_ENTRY();
     if (int e = check_initialized("mosix_balance")) return e;
-    // Collective even with nothing to move, so programs get the synchronization they will rely on
-    // once the balancer can move ranks here.
-    coll::barrier(*comm_get(MPI_COMM_WORLD));
+    balance_collective();
     return MPI_SUCCESS;
 }
 

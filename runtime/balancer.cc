@@ -1,0 +1,295 @@
+#include "balancer.hpp"
+
+#include <x86intrin.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <random>
+
+#include "gossip.hpp"
+#include "measure.hpp"
+#include "migration.hpp"
+#include "rank_heap.hpp"
+#include "runtime.hpp"
+#include "scheduler.hpp"
+
+namespace mosix::rt {
+
+namespace {
+
+struct Balancer {
+    BalancerConfig config;
+    bool running = false;
+    double raw_speed = 1;
+    CpuShare share;
+    int share_samples = 0;
+    double tsc_per_s = 2e9;  // refined at every measurement
+    std::uint64_t last_tsc = 0, last_wall = 0, last_cpu = 0;
+    std::uint64_t next_gossip = 0, next_balance = 0;  // time-stamp-counter deadlines
+    std::vector<std::uint64_t> last_ticks;  // by rank: run_ticks at the last measurement
+    std::vector<double> load;               // by rank: CPU-seconds per second, smoothed
+    std::vector<char> measured;             // by rank: load holds a measurement from this stay
+    double measured_at = 0;                 // wall seconds of the last measurement
+    std::mt19937 rng;
+};
+
+Balancer b;
+
+double seconds(std::uint64_t ns) { return static_cast<double>(ns) * 1e-9; }
+
+[[noreturn]] void bad_setting(const char* name, const char* value, const char* want) {
+    fail_job(2, "%s='%s' is not %s", name, value, want);
+}
+
+double read_seconds(const char* name, double fallback) {
+    const char* v = std::getenv(name);
+    if (!v) return fallback;
+    char* end = nullptr;
+    double s = std::strtod(v, &end);
+    if (end == v || *end != '\0' || !(s >= 0.01 && s <= 3600)) bad_setting(name, v, "a period between 0.01 and 3600 seconds");
+    return s;
+}
+
+std::uint64_t read_bytes(const char* name, std::uint64_t fallback) {
+    const char* v = std::getenv(name);
+    if (!v) return fallback;
+    char* end = nullptr;
+    unsigned long long n = std::strtoull(v, &end, 10);
+    if (end == v || v[0] == '-') bad_setting(name, v, "a byte count (with an optional K, M or G)");
+    int shift = 0;
+    if (*end == 'K' || *end == 'k') shift = 10;
+    if (*end == 'M' || *end == 'm') shift = 20;
+    if (*end == 'G' || *end == 'g') shift = 30;
+    if (shift) ++end;
+    if (*end != '\0') bad_setting(name, v, "a byte count (with an optional K, M or G)");
+    return static_cast<std::uint64_t>(n) << shift;
+}
+
+std::uint64_t ticks_after(double s) { return static_cast<std::uint64_t>(s * b.tsc_per_s); }
+
+// Bytes a move of `rank` would copy (its heap; the stack in use is small beside it).
+std::uint64_t rank_memory(int rank) { return rank_heap_extent(rank); }
+
+double since_move(const Rank* r, double now) {
+    return r->arrived_at > 0 ? now - r->arrived_at : std::numeric_limits<double>::infinity();
+}
+
+// Takes this period's measurements and publishes them in the gossip table.
+void measure(std::uint64_t now) {
+    std::uint64_t wall = wall_ns(), cpu = thread_cpu_ns();
+    double dwall = seconds(wall - b.last_wall);
+    if (dwall <= 0) return;
+    b.tsc_per_s = static_cast<double>(now - b.last_tsc) / dwall;
+    int n = world_size();
+    std::uint64_t busy = 0;
+    for (int i = 0; i < n; ++i)
+        if (Rank* r = local_rank(i)) busy += r->run_ticks - b.last_ticks[static_cast<std::size_t>(i)];
+    double busy_fraction = static_cast<double>(busy) / static_cast<double>(now - b.last_tsc);
+    // Only a saturated PE says how much of its core it gets; an idle one sleeps, which is not slowness.
+    b.share.sample(busy_fraction > 0.8, wall, cpu);
+    if (++b.share_samples > 10) {  // a sliding window of about ten periods
+        b.share.restart();
+        b.share_samples = 0;
+    }
+    double share = b.share.share();
+    double wall_s = seconds(wall);
+    double pe_load = 0;
+    int live = 0;
+    for (int i = 0; i < n; ++i) {
+        Rank* r = local_rank(i);
+        auto k = static_cast<std::size_t>(i);
+        if (!r || r->state == RankState::done) {
+            b.measured[k] = 0;
+            continue;
+        }
+        ++live;
+        bool fresh = !b.measured[k] || r->arrived_at > b.measured_at;  // arrived since: no history
+        std::uint64_t base = fresh && r->arrived_at > b.measured_at ? 0 : b.last_ticks[k];
+        double run_s = static_cast<double>(r->run_ticks - base) / b.tsc_per_s;
+        double window = fresh && r->arrived_at > b.measured_at ? std::max(1e-3, wall_s - r->arrived_at) : dwall;
+        double now_load = std::min(1.0, run_s / window) * share;
+        b.load[k] = fresh ? now_load : 0.5 * b.load[k] + 0.5 * now_load;
+        b.measured[k] = 1;
+        b.last_ticks[k] = r->run_ticks;
+        pe_load += b.load[k];
+    }
+    b.last_tsc = now;
+    b.last_wall = wall;
+    b.last_cpu = cpu;
+    b.measured_at = wall_s;
+    PeFigures own;
+    own.speed = static_cast<float>(b.raw_speed);
+    own.share = static_cast<float>(share);
+    own.load = static_cast<float>(pe_load);
+    own.ranks = live;
+    own.host = host_of_pe(this_pe());
+    own.free_memory = available_memory();
+    gossip_set_own(own);
+    if (b.config.verbose >= 2) {
+        char line[200];
+        std::snprintf(line, sizeof line, "load %.2f (%d ranks), core share %.2f, speed %.3g, free %.0f MiB", pe_load,
+                      live, share, b.raw_speed, static_cast<double>(own.free_memory) / (1 << 20));
+        balancer_log(2, line);
+    }
+}
+
+void send_gossip() {
+    if (npes() < 2) return;
+    std::uniform_int_distribution<int> pick(0, npes() - 2);
+    int peer = pick(b.rng);
+    if (peer >= this_pe()) ++peer;
+    gossip_count_sent();
+    send_gossip_to(peer, gossip_message());
+}
+
+balance::Snapshot snapshot_for_this_pe(double now) {
+    balance::Snapshot s;
+    s.pes = pe_figures();
+    for (int i = 0; i < world_size(); ++i) {
+        Rank* r = local_rank(i);
+        if (!r || r->state == RankState::done) continue;
+        s.ranks.push_back(rank_figures(i));
+        (void)now;
+    }
+    // Every other PE's ranks as one block that this PE cannot move (they are that PE's to move).
+    std::vector<PeEntry> table = gossip_table();
+    for (const balance::PeFigures& p : s.pes) {
+        if (p.pe == this_pe()) continue;
+        balance::RankFigures block;
+        block.rank = world_size() + p.pe;
+        block.pe = p.pe;
+        block.cpu_load = table[static_cast<std::size_t>(p.pe)].figures.load;
+        block.since_move_s = 0;
+        s.ranks.push_back(block);
+    }
+    return s;
+}
+
+void balance_now(double now) {
+    balance::Snapshot s = snapshot_for_this_pe(now);
+    balance::Plan plan = balance::plan(s, balancer_params(),
+                                       b.config.mode == BalanceMode::greedy ? balance::Policy::greedy
+                                                                            : balance::Policy::refine);
+    if (!plan.ok()) {
+        balancer_log(1, "balancer: no plan: " + plan.error);
+        return;
+    }
+    int moves = 0;
+    for (const balance::Move& m : plan.moves) {
+        if (m.from_pe != this_pe() || m.rank >= world_size() || !local_rank(m.rank)) continue;
+        request_migration(m.rank, m.to_pe);
+        ++moves;
+        balancer_log(1, "balancer: rank " + std::to_string(m.rank) + " PE " + std::to_string(m.from_pe) + " -> PE " +
+                            std::to_string(m.to_pe) + ": " + m.reason);
+    }
+    // Let the moves land and the gossip catch up before judging again.
+    if (moves) b.next_balance += ticks_after(2 * b.config.period_s);
+}
+
+}  // namespace
+
+BalancerConfig balancer_config_from_environment() {
+    BalancerConfig c;
+    if (const char* m = std::getenv("MOSIX_LB")) {
+        if (std::strcmp(m, "off") == 0) c.mode = BalanceMode::off;
+        else if (std::strcmp(m, "greedy") == 0) c.mode = BalanceMode::greedy;
+        else if (std::strcmp(m, "refine") == 0) c.mode = BalanceMode::refine;
+        else bad_setting("MOSIX_LB", m, "off, greedy or refine");
+    }
+    c.period_s = read_seconds("MOSIX_LB_PERIOD", 1.0);
+    c.gossip_period_s = read_seconds("MOSIX_GOSSIP_PERIOD", c.period_s / 2);
+    c.memory_low = read_bytes("MOSIX_LB_MEMORY_LOW", c.memory_low);
+    if (const char* v = std::getenv("MOSIX_VERBOSE")) c.verbose = std::atoi(v);
+    return c;
+}
+
+void balancer_start(const BalancerConfig& config) {
+    b.config = config;
+    b.running = npes() > 1;
+    gossip_start(npes(), this_pe());
+    if (!b.running) return;
+    auto n = static_cast<std::size_t>(world_size());
+    b.last_ticks.assign(n, 0);
+    b.load.assign(n, 0);
+    b.measured.assign(n, 0);
+    b.rng.seed(static_cast<unsigned>(this_pe()) * 7919u + 17u);
+    b.raw_speed = calibrate_pe_speed();
+    b.share = CpuShare();
+    b.share_samples = 0;
+    b.last_tsc = __rdtsc();
+    b.last_wall = wall_ns();
+    b.last_cpu = thread_cpu_ns();
+    b.measured_at = seconds(b.last_wall);
+    b.next_gossip = b.last_tsc + ticks_after(config.gossip_period_s);
+    b.next_balance = b.last_tsc + ticks_after(config.period_s);
+}
+
+void balancer_tick(std::uint64_t now) noexcept {
+    if (!b.running || now < b.next_gossip) return;
+    measure(now);
+    send_gossip();
+    b.next_gossip = now + ticks_after(b.config.gossip_period_s);
+    if (b.config.mode != BalanceMode::off && now >= b.next_balance && migration_supported()) {
+        b.next_balance = now + ticks_after(b.config.period_s);
+        balance_now(seconds(wall_ns()));
+    }
+}
+
+balance::RankFigures rank_figures(int rank) {
+    balance::RankFigures f;
+    f.rank = rank;
+    f.pe = this_pe();
+    if (static_cast<std::size_t>(rank) < b.load.size()) f.cpu_load = b.load[static_cast<std::size_t>(rank)];
+    f.memory_bytes = rank_memory(rank);
+    f.since_move_s = since_move(rank_control_block(rank), seconds(wall_ns()));
+    return f;
+}
+
+std::vector<balance::PeFigures> pe_figures() {
+    std::vector<PeEntry> table = gossip_table();
+    // PEs of one host run on the same kind of core: give them one speed (the calibration's noise
+    // would otherwise look like an imbalance).
+    std::vector<double> host_speed(static_cast<std::size_t>(std::max(1, host_count())), 0);
+    for (const PeEntry& e : table)
+        if (e.known) {
+            double& s = host_speed[static_cast<std::size_t>(e.figures.host)];
+            s = std::max(s, static_cast<double>(e.figures.speed));
+        }
+    std::vector<balance::PeFigures> out;
+    for (std::size_t pe = 0; pe < table.size(); ++pe) {
+        const PeEntry& e = table[pe];
+        if (!e.known) continue;
+        balance::PeFigures f;
+        f.pe = static_cast<int>(pe);
+        f.host = e.figures.host;
+        f.cpu_share = std::clamp(static_cast<double>(e.figures.share), 0.05, 1.0);
+        f.speed = host_speed[static_cast<std::size_t>(f.host)] * f.cpu_share;
+        f.host_free_bytes = e.figures.free_memory;
+        f.accepts_ranks = !(e.figures.flags & PeFigures::kDrained);
+        f.age_s = e.age_s;
+        out.push_back(f);
+    }
+    return out;
+}
+
+const BalancerConfig& balancer_config() noexcept { return b.config; }
+
+balance::Params balancer_params() {
+    balance::Params p;
+    p.horizon_s = std::max(5.0, 5 * b.config.period_s);
+    p.min_residence_s = 3 * b.config.period_s;
+    p.memory_watermark_bytes = b.config.memory_low;
+    p.max_figure_age_s = std::max(2.0, 6 * b.config.gossip_period_s);
+    return p;
+}
+
+void balancer_log(int level, const std::string& line) {
+    if (b.config.verbose < level) return;
+    std::fprintf(stderr, "mosix: PE %d: %s\n", this_pe(), line.c_str());
+}
+
+}  // namespace mosix::rt
