@@ -1,5 +1,6 @@
 #include "balancer.hpp"
 
+#include <sched.h>
 #include <x86intrin.h>
 
 #include <algorithm>
@@ -25,8 +26,12 @@ struct Balancer {
     BalancerConfig config;
     bool running = false;
     double raw_speed = 1;
-    CpuShare share;
+    double share_estimate = 1;  // of the core this PE gets (0..1), smoothed
     int share_samples = 0;
+    std::uint64_t last_slept = 0;
+    bool contended = false;
+    int cpu = -1;                     // the one CPU this PE is bound to, or -1
+    std::uint64_t last_core_busy = 0;  // core_busy_ns(cpu) at the last measurement
     double tsc_per_s = 2e9;  // refined at every measurement
     std::uint64_t last_tsc = 0, last_wall = 0, last_cpu = 0;
     std::uint64_t next_gossip = 0, next_balance = 0;  // time-stamp-counter deadlines
@@ -85,17 +90,25 @@ void measure(std::uint64_t now) {
     if (dwall <= 0) return;
     b.tsc_per_s = static_cast<double>(now - b.last_tsc) / dwall;
     int n = world_size();
-    std::uint64_t busy = 0;
-    for (int i = 0; i < n; ++i)
-        if (Rank* r = local_rank(i)) busy += r->run_ticks - b.last_ticks[static_cast<std::size_t>(i)];
-    double busy_fraction = static_cast<double>(busy) / static_cast<double>(now - b.last_tsc);
-    // Only a saturated PE says how much of its core it gets; an idle one sleeps, which is not slowness.
-    b.share.sample(busy_fraction > 0.8, wall, cpu);
-    if (++b.share_samples > 10) {  // a sliding window of about ten periods
-        b.share.restart();
-        b.share_samples = 0;
+    // The share of its core the PE can count on. Bound to one CPU: from what other programs took
+    // of that CPU (core_share: what it gets when it competes, however little it used). Unbound:
+    // CPU time over the wall time it was awake (running or polling; asleep it wants nothing).
+    std::optional<double> now_share;
+    std::optional<std::uint64_t> core_busy = b.cpu >= 0 ? core_busy_ns(b.cpu) : std::nullopt;
+    if (core_busy && b.last_core_busy) {
+        std::uint64_t all = *core_busy - std::min(*core_busy, b.last_core_busy);
+        std::uint64_t own = cpu - b.last_cpu;
+        now_share = core_share(wall - b.last_wall, own, all > own ? all - own : 0);
+    } else {
+        std::uint64_t awake = (wall - b.last_wall) - std::min(wall - b.last_wall, pe_slept_ns() - b.last_slept);
+        if (awake > (wall - b.last_wall) / 5)
+            now_share = std::clamp(static_cast<double>(cpu - b.last_cpu) / static_cast<double>(awake), 0.0, 1.0);
     }
-    double share = b.share.share();
+    b.last_core_busy = core_busy.value_or(0);
+    b.last_slept = pe_slept_ns();
+    if (now_share) b.share_estimate = b.share_samples++ ? 0.5 * b.share_estimate + 0.5 * *now_share : *now_share;
+    double share = b.share_estimate;
+    b.contended = share < 0.8;
     double wall_s = seconds(wall);
     double pe_load = 0;
     int live = 0;
@@ -218,8 +231,13 @@ void balancer_start(const BalancerConfig& config) {
     b.measured.assign(n, 0);
     b.rng.seed(static_cast<unsigned>(this_pe()) * 7919u + 17u);
     b.raw_speed = calibrate_pe_speed();
-    b.share = CpuShare();
+    b.share_estimate = 1;
     b.share_samples = 0;
+    b.contended = false;
+    b.last_slept = pe_slept_ns();
+    cpu_set_t allowed;
+    b.cpu = sched_getaffinity(0, sizeof allowed, &allowed) == 0 && CPU_COUNT(&allowed) == 1 ? sched_getcpu() : -1;
+    b.last_core_busy = b.cpu >= 0 ? core_busy_ns(b.cpu).value_or(0) : 0;
     b.last_tsc = __rdtsc();
     b.last_wall = wall_ns();
     b.last_cpu = thread_cpu_ns();
@@ -277,6 +295,8 @@ std::vector<balance::PeFigures> pe_figures() {
 }
 
 const BalancerConfig& balancer_config() noexcept { return b.config; }
+
+bool core_contended() noexcept { return b.contended; }
 
 balance::Params balancer_params() {
     balance::Params p;

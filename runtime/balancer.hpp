@@ -47,6 +47,12 @@ void balancer_start(const BalancerConfig& config);
 // once unless a gossip or balance period has passed.
 void balancer_tick(std::uint64_t now) noexcept;
 
+// True while this PE shares its core with other programs (its share is clearly below one). The
+// scheduler then sleeps as soon as it is idle instead of polling first: a spinning PE spends its
+// turn on the core, the kernel then keeps it waiting behind the other program, and every PE that
+// waits for one of its messages waits too; a sleeping one is woken at once when a message comes.
+bool core_contended() noexcept;
+
 // What the collective mosix_balance() needs from this PE: the calling rank's figures and this
 // PE's view of every PE (its own measured now, the others from gossip). Deterministic planning on
 // these (the same on every rank) is the library's job.

@@ -2,10 +2,13 @@
 #include "measure.hpp"
 
 #include <sys/sysinfo.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <cstring>
 #include <exception>
 
 #include "memory_limits.hpp"
@@ -86,6 +89,36 @@ double CpuShare::share() const noexcept {
     if (busy_wall_ == 0) return 1.0;
     // The two clocks are read one after the other, so CPU time can exceed wall time by a read.
     return std::min(1.0, static_cast<double>(busy_cpu_) / static_cast<double>(busy_wall_));
+}
+
+std::optional<std::uint64_t> core_busy_ns(int cpu) noexcept {
+    FILE* f = std::fopen("/proc/stat", "r");
+    if (!f) return std::nullopt;
+    char want[32];
+    std::snprintf(want, sizeof want, "cpu%d ", cpu);
+    char line[512];
+    std::optional<std::uint64_t> busy;
+    while (std::fgets(line, sizeof line, f)) {
+        if (std::strncmp(line, want, std::strlen(want)) != 0) continue;
+        unsigned long long user = 0, nice = 0, sys = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+        if (std::sscanf(line + std::strlen(want), "%llu %llu %llu %llu %llu %llu %llu %llu", &user, &nice, &sys, &idle,
+                        &iowait, &irq, &softirq, &steal) >= 7) {
+            long hz = sysconf(_SC_CLK_TCK);
+            std::uint64_t ticks = user + nice + sys + irq + softirq + steal;
+            busy = ticks * (1000000000ULL / static_cast<std::uint64_t>(hz > 0 ? hz : 100));
+        }
+        break;
+    }
+    std::fclose(f);
+    return busy;
+}
+
+double core_share(std::uint64_t period_ns, std::uint64_t own_cpu_ns, std::uint64_t others_ns) noexcept {
+    if (period_ns == 0) return 1.0;
+    double rest = static_cast<double>(period_ns > own_cpu_ns ? period_ns - own_cpu_ns : 0);
+    rest = std::max(rest, 0.02 * static_cast<double>(period_ns));  // a PE that used it all: still judge
+    double u = std::min(3.0, static_cast<double>(others_ns) / rest);
+    return 1.0 / (1.0 + u);
 }
 
 std::uint64_t available_memory() noexcept {

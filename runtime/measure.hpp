@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 namespace mosix::rt {
 
@@ -66,6 +67,18 @@ private:
     std::uint64_t busy_wall_ = 0;
     std::uint64_t busy_cpu_ = 0;
 };
+
+// CPU time everything on one CPU used so far (user, nice, system, irq, softirq and a hypervisor's
+// steal), in ns, from /proc/stat (10 ms resolution); nothing if it cannot be read. Subtracting
+// what the PE itself used gives what other programs took from its core.
+std::optional<std::uint64_t> core_busy_ns(int cpu) noexcept;
+
+// The share of its core a PE can count on when it wants the whole core, from one period's
+// figures: the CPU it used, and what everything else on the core used in the rest of the period.
+// The kernel's fair scheduler splits a core evenly among those that want it, so other programs
+// that filled the time this PE left (u = other / rest, 1 for one CPU-bound program) leave it
+// 1 / (1 + u) when it competes — however little it happened to use this period.
+double core_share(std::uint64_t period_ns, std::uint64_t own_cpu_ns, std::uint64_t others_ns) noexcept;
 
 // Bytes this PE can still allocate: the smaller of the host's MemAvailable (/proc/meminfo) and the
 // headroom of the memory cgroup the process is in (memory_limits.hpp: cgroup v2 or v1, every

@@ -177,6 +177,7 @@ const char* host_name(int host) noexcept {
                ? the_pe.host_names[static_cast<std::size_t>(host)].c_str()
                : "localhost";
 }
+std::uint64_t pe_slept_ns() noexcept { return the_pe.slept_ns; }
 int host_count() noexcept { return static_cast<int>(the_pe.host_names.size()); }
 
 namespace {
@@ -346,6 +347,7 @@ int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** 
     p.live_ranks = 0;
     p.finished_ranks = 0;
     p.finished_unreported = 0;
+    p.slept_ns = 0;
     for (int i = 0; i < n; ++i) {
         Rank* r = &p.ranks[static_cast<std::size_t>(i)];
         r->id = i;
@@ -401,6 +403,7 @@ extern "C" int mosix_runtime_main(int argc, char** argv, int (*user_main)(int, c
                      "to mpirun, use mosexec --pes",
                      id.npes, pes);
         bind_to_core(id.local_pe);
+        request_short_slice();
     } else if (const char* pes = std::getenv("MOSIX_PES"); pes && std::atoi(pes) > 1) {
         fail_job(1,
                  "MOSIX_PES=%s asks for several PEs, but this process was not started by a PMIx "

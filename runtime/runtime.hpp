@@ -34,6 +34,10 @@ int host_of_pe(int pe) noexcept;
 const char* host_name(int host) noexcept;
 int host_count() noexcept;
 
+// Wall-clock nanoseconds this PE has slept waiting for the network since the job started: the
+// time it did not want its core (the rest it ran ranks or polled).
+std::uint64_t pe_slept_ns() noexcept;
+
 // Reads the job's shape from the environment mosexec sets; a malformed value ends the process
 // with a message (exit status 2).
 JobConfig config_from_environment();

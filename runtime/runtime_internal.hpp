@@ -28,6 +28,7 @@ struct PeState {
     int live_ranks = 0;          // running here now
     int finished_ranks = 0;      // in the whole job, as far as this PE knows
     int finished_unreported = 0;  // finished here, not yet announced to the other PEs
+    std::uint64_t slept_ns = 0;   // wall time spent asleep waiting for the network (idle)
     int exit_status = 0;  // the first failing rank's status
     int argc = 0;
     char** argv = nullptr;

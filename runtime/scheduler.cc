@@ -17,6 +17,7 @@
 #include "balancer.hpp"
 #include "control.hpp"
 #include "fiber.hpp"
+#include "measure.hpp"
 #include "migration.hpp"
 #include "net/transport.hpp"
 #include "runtime_internal.hpp"
@@ -114,7 +115,7 @@ Rank* next_runnable(PeState& p) {
     // rank spinning on MPI_Test still sees its message arrive.
     net::transport_progress();
     if (Rank* r = pop_ready()) return r;
-    for (int spin = 0; spin < kIdleSpins; ++spin) {
+    for (int spin = 0, spins = core_contended() ? 0 : kIdleSpins; spin < spins; ++spin) {
         net::transport_progress();
         if (Rank* r = pop_ready()) return r;
         if (!job_running(p)) return nullptr;
@@ -123,7 +124,9 @@ Rank* next_runnable(PeState& p) {
         if (!job_running(p)) return nullptr;
         balancer_tick(__rdtsc());  // an idle PE still measures and gossips
         control_poll();
+        std::uint64_t asleep = wall_ns();
         net::transport_wait(kIdleSleepMs);
+        p.slept_ns += wall_ns() - asleep;  // time it did not want the CPU (the balancer's share)
         net::transport_progress();
         if (Rank* r = pop_ready()) return r;
     }
