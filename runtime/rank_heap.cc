@@ -1,6 +1,7 @@
 #include "rank_heap.hpp"
 
 #include <cstdint>
+#include <cstdlib>
 #include <new>
 
 #include "library_entry.hpp"
@@ -80,6 +81,13 @@ SlotHeap* current_user_heap() noexcept {
     if (r >= heap_count) return nullptr;  // rank heaps are off for this job
     if (!heaps[r].valid()) rank_heap(r);
     return heaps[r].valid() ? &heaps[r] : nullptr;
+}
+
+void free_by_address(void* p) noexcept {
+    if (SlotHeap* h = heap_of(p))
+        h->deallocate(p);
+    else
+        std::free(p);
 }
 
 SlotHeap* heap_of(const void* p) noexcept {

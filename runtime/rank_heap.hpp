@@ -38,6 +38,10 @@ SlotHeap* current_user_heap() noexcept;
 // The heap an address belongs to, or nullptr if it is not in any rank's heap.
 SlotHeap* heap_of(const void* p) noexcept;
 
+// free() by address, whichever heap the block came from — also where a sanitizer owns malloc and
+// free() would not know rank heaps.
+void free_by_address(void* p) noexcept;
+
 // True on the thread that runs the PE's scheduler and ranks.
 bool on_pe_thread() noexcept;
 void mark_pe_thread() noexcept;

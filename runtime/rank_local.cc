@@ -62,7 +62,7 @@ void** rank_local_slot(Rank* rank, const void* id) noexcept {
         if (t) {
             for (std::size_t i = 0; i < t->capacity; ++i)
                 if (t->entries[i].id) find_or_insert(bigger, t->entries[i].id)->value = t->entries[i].value;
-            std::free(t);  // by address: whichever heap it came from
+            free_by_address(t);
         }
         rank->locals = t = bigger;
     }

@@ -247,7 +247,7 @@ void release_ranks(PeState& p) {
         Rank& r = p.ranks[static_cast<std::size_t>(i)];
         if (r.state == RankState::away) continue;  // its state and memory are another PE's
         if (r.lib && p.release_lib) p.release_lib(&r);
-        std::free(r.locals);  // the rank-local table (by address: rank heap or PE heap)
+        free_by_address(r.locals);  // the rank-local table: rank heap or PE heap
     }
     unmap_rank_table(p);
 }

@@ -65,4 +65,8 @@ mosix_control_test(list list ${_mosexec} ${_mosctl})
 mosix_control_test(migrate_errors errors ${_mosexec} ${_mosctl})
 mosix_control_test(command_reaches_pe reaches 1 ${_mosexec} ${_mosctl})
 mosix_control_test(command_reaches_pe_pes2 reaches 2 ${_mosexec} ${_mosctl})
-mosix_control_test(migrate_running_job migrate ${_mosexec} ${_mosctl} $<TARGET_FILE:controltest_rank_moves>)
+# Ranks cannot move in the sanitizer build (AddressSanitizer owns malloc: rank memory is not in
+# the slots), so there the operator's request is only checked to be accepted (migrate_errors).
+if(NOT MOSIX_SANITIZE)
+  mosix_control_test(migrate_running_job migrate ${_mosexec} ${_mosctl} $<TARGET_FILE:controltest_rank_moves>)
+endif()
