@@ -143,9 +143,14 @@ void measure(std::uint64_t now) {
     own.free_memory = available_memory();
     gossip_set_own(own);
     if (b.config.verbose >= 2) {
-        char line[200];
-        std::snprintf(line, sizeof line, "load %.2f (%d ranks), core share %.2f, speed %.3g, free %.0f MiB", pe_load,
-                      live, share, b.raw_speed, static_cast<double>(own.free_memory) / (1 << 20));
+        char line[240];
+        std::snprintf(line, sizeof line,
+                      "load %.2f (%d ranks), core share %.2f, speed %.3g, free %.0f MiB; measuring took %.0f us, "
+                      "gossip %llu sent / %llu received",
+                      pe_load, live, share, b.raw_speed, static_cast<double>(own.free_memory) / (1 << 20),
+                      static_cast<double>(wall_ns() - wall) / 1e3,
+                      static_cast<unsigned long long>(gossip_messages_sent()),
+                      static_cast<unsigned long long>(gossip_messages_received()));
         balancer_log(2, line);
     }
 }
