@@ -10,6 +10,8 @@
 # Then live migration (mosix only, bench_migrate.c): one rank moves between 2 PEs with 1..256 MiB of
 # heap; the reference is a memcpy of the same bytes in the same run. MIGRATE_REPS (default 10)
 # sets its round trips per size; bench/migrate_hosts.sh runs it between two stand-in hosts.
+#
+# BALANCE=1 adds the load balancer's table (bench/balance.sh, about 9 minutes more).
 set -eu
 build=${1:?usage: bench/run.sh BUILD_DIR}
 REPEAT=${REPEAT:-3}
@@ -95,5 +97,14 @@ if [ $status = 3 ]; then
     [ $status = 0 ] || echo "run.sh: bench_migrate --no-migrate failed (exit status $status)" >&2
 elif [ $status != 0 ]; then
     echo "run.sh: bench_migrate failed (exit status $status): no migration figures" >&2
+fi
+
+if [ "${BALANCE:-0}" = 1 ]; then
+    echo
+    echo "Load balancing: the imbalanced solver with --lb off, refine and greedy (bench/balance.sh)"
+    echo
+    bstatus=0
+    "$(dirname "$0")/balance.sh" "$build" || bstatus=$?
+    [ $status != 0 ] || status=$bstatus
 fi
 exit $status  # a move that lost data (or any other failure) fails the whole run
