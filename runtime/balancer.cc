@@ -30,6 +30,7 @@ struct Balancer {
     int share_samples = 0;
     std::uint64_t last_slept = 0;
     bool contended = false;
+    bool wanted_before = false;  // the last decision wanted to move ranks off this PE
     int cpu = -1;                     // the one CPU this PE is bound to, or -1
     std::uint64_t last_core_busy = 0;  // core_busy_ns(cpu) at the last measurement
     double tsc_per_s = 2e9;  // refined at every measurement
@@ -123,7 +124,9 @@ void measure(std::uint64_t now) {
         bool fresh = !b.measured[k] || r->arrived_at > b.measured_at;  // arrived since: no history
         std::uint64_t base = fresh && r->arrived_at > b.measured_at ? 0 : b.last_ticks[k];
         double run_s = static_cast<double>(r->run_ticks - base) / b.tsc_per_s;
-        double window = fresh && r->arrived_at > b.measured_at ? std::max(1e-3, wall_s - r->arrived_at) : dwall;
+        // A rank that arrived during the period may have run through most of its short stay here
+        // (it was runnable on arrival): judge it over the whole period, not its stay.
+        double window = dwall;
         double now_load = std::min(1.0, run_s / window) * share;
         b.load[k] = fresh ? now_load : 0.5 * b.load[k] + 0.5 * now_load;
         b.measured[k] = 1;
@@ -189,13 +192,23 @@ balance::Snapshot snapshot_for_this_pe(double now) {
 
 void balance_now(double now) {
     balance::Snapshot s = snapshot_for_this_pe(now);
-    balance::Plan plan = balance::plan(s, balancer_params(),
+    balance::Params params = balancer_params();
+    // Each PE decides alone, on its own fresh figures and the others' gossiped ones, which lag and
+    // swing with the program's phases: ask for more imbalance than the collective plan does.
+    params.tolerance = 0.12;
+    balance::Plan plan = balance::plan(s, params,
                                        b.config.mode == BalanceMode::greedy ? balance::Policy::greedy
                                                                             : balance::Policy::refine);
     if (!plan.ok()) {
         balancer_log(1, "balancer: no plan: " + plan.error);
         return;
     }
+    bool wants = std::any_of(plan.moves.begin(), plan.moves.end(),
+                             [](const balance::Move& m) { return m.from_pe == this_pe(); });
+    // Act only on an imbalance seen in two decisions in a row: one noisy period moves nothing.
+    bool act = wants && b.wanted_before;
+    b.wanted_before = wants && !act;
+    if (!act) return;
     int moves = 0;
     for (const balance::Move& m : plan.moves) {
         if (m.from_pe != this_pe() || m.rank >= world_size() || !local_rank(m.rank)) continue;
@@ -239,6 +252,7 @@ void balancer_start(const BalancerConfig& config) {
     b.share_estimate = 1;
     b.share_samples = 0;
     b.contended = false;
+    b.wanted_before = false;
     b.last_slept = pe_slept_ns();
     cpu_set_t allowed;
     b.cpu = sched_getaffinity(0, sizeof allowed, &allowed) == 0 && CPU_COUNT(&allowed) == 1 ? sched_getcpu() : -1;
