@@ -217,18 +217,9 @@ want 3 || want 5 || ns_why="not asked for"
 if [ -z "$ns_why" ]; then
     prefix="mxb$$"
     export NETNS_PREFIX="$prefix"
-    # tests/netns/rsh_agent.sh, plus the memory cgroup hierarchy on each stand-in host: `ip netns
-    # exec` mounts a fresh /sys there, without /sys/fs/cgroup's mounts, so a PE would see no cgroup
-    # limit (a real host has them mounted). Mounting the same v1 hierarchy again shows the same
-    # cgroups; it is only in that namespace's mount namespace.
-    agent=$tmp/rsh_agent.sh
-    cat >"$agent" <<EOF
-#!/bin/sh
-host=\$1
-shift
-exec "$netns/rsh_agent.sh" "\$host" "mount -t cgroup -o memory mosix-balance /sys/fs/cgroup 2>/dev/null;" "\$@"
-EOF
-    chmod +x "$agent"
+    # tests/netns/rsh_agent.sh also mounts the memory cgroup hierarchy on each stand-in host, so a
+    # PE there sees its cgroup's limit (scenario 5).
+    agent=$netns/rsh_agent.sh
     if ! netns_up "$prefix" 2; then
         ns_why="could not set up 2 hosts in network namespaces"
         netns_down "$prefix"

@@ -74,7 +74,8 @@ static int parse(int argc, char** argv, int rank, struct options* o) {
         }
         int known = !strcmp(name, "--nx") || !strcmp(name, "--ny") || !strcmp(name, "--iters") ||
                     !strcmp(name, "--tol") || !strcmp(name, "--migrate-every") ||
-                    !strcmp(name, "--imbalance") || !strcmp(name, "--hot-rows") || !strcmp(name, "--hot-moves");
+                    !strcmp(name, "--imbalance") || !strcmp(name, "--hot-rows") ||
+                    !strcmp(name, "--hot-moves");
         if (!known) {
             if (rank == 0) fprintf(stderr, "solver: unknown option '%s'\n%s", name, usage);
             return 2;
@@ -193,7 +194,7 @@ int main(int argc, char** argv) {
     long moves = 0;
     const long hot_rows = o.hot_rows ? (o.hot_rows < ny ? o.hot_rows : ny) : (ny / 4 > 0 ? ny / 4 : 1);
     double* scratch = malloc((size_t)nx * sizeof *scratch); /* where the hot region's extra work goes */
-    volatile double sink = 0; /* keeps that work from being optimized away */
+    volatile double sink = 0;                               /* keeps that work from being optimized away */
 
     double t0 = MPI_Wtime();
     long iter = 0;

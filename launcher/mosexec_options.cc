@@ -240,7 +240,8 @@ Options parse_options(int argc, char** argv) {
     if (o.lb_period && !valid_period(*o.lb_period))
         usage_error("--lb-period needs seconds between 0.01 and 3600, got '%s'", o.lb_period->c_str());
     if (o.gossip_period && !valid_period(*o.gossip_period))
-        usage_error("--gossip-period needs seconds between 0.01 and 3600, got '%s'", o.gossip_period->c_str());
+        usage_error("--gossip-period needs seconds between 0.01 and 3600, got '%s'",
+                    o.gossip_period->c_str());
     if (o.host_list && o.hostfile) usage_error("--host and --hostfile cannot be used together");
     if (o.topology) return o;  // nothing runs: the program, if any, is not looked at
     if (optind >= argc) usage_error("no program given");

@@ -16,13 +16,13 @@ struct Options {
     std::optional<std::string> hostfile;   // --hostfile, as given
     bool dry_run = false;
     bool tag_output = false;
-    std::vector<std::string> mpirun_args;  // --mpirun-arg, in order
+    std::vector<std::string> mpirun_args;      // --mpirun-arg, in order
     std::optional<std::string> lb;             // --lb: off, greedy or refine
     std::optional<std::string> lb_period;      // --lb-period, seconds as given (checked)
     std::optional<std::string> gossip_period;  // --gossip-period, seconds as given (checked)
     int verbose = 0;                           // -v, repeatable
-    bool topology = false;  // --topology: report where things would go (-n and program optional)
-    std::vector<std::string> command;      // program and its arguments
+    bool topology = false;             // --topology: report where things would go (-n and program optional)
+    std::vector<std::string> command;  // program and its arguments
 };
 
 // Parses and validates argv; prints help or version and exits 0 when asked, exits 2 on an error.

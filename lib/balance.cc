@@ -35,7 +35,8 @@ int plan_my_move() {
     // A PE that rank 0 has not heard from yet but holds ranks is still in the job: assume an
     // average PE (the same assumption on every rank).
     for (const balance::RankFigures& r : ranks) {
-        bool known = std::any_of(pes.begin(), pes.end(), [&](const balance::PeFigures& p) { return p.pe == r.pe; });
+        bool known =
+            std::any_of(pes.begin(), pes.end(), [&](const balance::PeFigures& p) { return p.pe == r.pe; });
         if (known) continue;
         balance::PeFigures p;
         p.pe = r.pe;
@@ -48,8 +49,9 @@ int plan_my_move() {
     if (!plan.ok()) return -1;
     for (const balance::Move& m : plan.moves) {
         if (m.rank != rt::this_rank()->id) continue;
-        rt::balancer_log(1, "mosix_balance: rank " + std::to_string(m.rank) + " PE " + std::to_string(m.from_pe) +
-                                " -> PE " + std::to_string(m.to_pe) + ": " + m.reason);
+        rt::balancer_log(1, "mosix_balance: rank " + std::to_string(m.rank) + " PE " +
+                                std::to_string(m.from_pe) + " -> PE " + std::to_string(m.to_pe) + ": " +
+                                m.reason);
         return m.to_pe;
     }
     return -1;

@@ -43,8 +43,8 @@ struct Kept {
     void* rendezvous;
 };
 
-std::unordered_map<int, std::vector<Kept>> kept_for;        // rank -> messages waiting for it
-std::unordered_map<std::uint64_t, unsigned> told;           // (pe, rank) -> version told
+std::unordered_map<int, std::vector<Kept>> kept_for;  // rank -> messages waiting for it
+std::unordered_map<std::uint64_t, unsigned> told;     // (pe, rank) -> version told
 
 void forward_send(Forward* f) {
     int pe = rt::pe_of(f->wire.dst_world);
@@ -64,7 +64,8 @@ void forward(const WireHeader& w, const void* data, std::size_t len, void* rende
         f->data.resize(len);
         if (rt::net::transport_fetch(rendezvous, f->data.data(), len, f)) forward_send(f);
     } else {
-        f->data.assign(static_cast<const unsigned char*>(data), static_cast<const unsigned char*>(data) + len);
+        f->data.assign(static_cast<const unsigned char*>(data),
+                       static_cast<const unsigned char*>(data) + len);
         forward_send(f);
     }
 }

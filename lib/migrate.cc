@@ -163,7 +163,8 @@ void finish_departure(Departure* d) {
 
 void send_piece(Departure* d, int target, int i, const void* data, std::size_t bytes, bool rendezvous) {
     ++d->sends;
-    if (rt::net::transport_send(target, &d->headers[i], sizeof(WireHeader), data, bytes, rendezvous, d)) --d->sends;
+    if (rt::net::transport_send(target, &d->headers[i], sizeof(WireHeader), data, bytes, rendezvous, d))
+        --d->sends;
 }
 
 // Runs from the scheduler once the rank has suspended at its migration point.
@@ -171,20 +172,9 @@ void depart(rt::Rank* r) {
     int target = r->departure_target;
     unsigned version = rt::location_version(r->id) + 1;
     rt::RankImage image = rt::rank_image(r);
-    RankRecord rec{r->id,
-                   r->exit_code,
-                   r->library_depth,
-                   r->started,
-                   r->lib != nullptr,
-                   r->context,
-                   r->locals,
-                   r->before_leaving,
-                   r->after_arriving,
-                   r->hook_arg,
-                   image.heap,
-                   image.heap_bytes,
-                   image.stack,
-                   image.stack_bytes};
+    RankRecord rec{r->id,      r->exit_code,     r->library_depth,  r->started,        r->lib != nullptr,
+                   r->context, r->locals,        r->before_leaving, r->after_arriving, r->hook_arg,
+                   image.heap, image.heap_bytes, image.stack,       image.stack_bytes};
     auto* d = new Departure;
     d->rank = r->id;
     ++busy(r->id);
@@ -268,8 +258,8 @@ void away_send_done(int rank, const Request* req) {
 
 bool complete_away_request(const WireHeader& w) {
     auto* req = reinterpret_cast<Request*>(static_cast<std::uintptr_t>(w.seq));
-    if (!rt::in_rank_slot(w.dst_world, req, sizeof *req) || !request_valid(req) || req->owner->id != w.dst_world ||
-        req->kind != RequestKind::send)
+    if (!rt::in_rank_slot(w.dst_world, req, sizeof *req) || !request_valid(req) ||
+        req->owner->id != w.dst_world || req->kind != RequestKind::send)
         rt::fail_job(1, "internal: a send completion for rank %d names no send request of it", w.dst_world);
     request_complete(req);
     return false;

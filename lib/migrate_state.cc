@@ -117,7 +117,7 @@ std::vector<unsigned char> pack_rank_state(RankState* s) {
     w.pod(s->initialized);
     w.pod(s->finalized);
     w.pod(s->sends_in_flight);  // completed by messages from the PEs that started them
-    w.pod(s->queues.posted);  // head and tail: requests in the rank's memory
+    w.pod(s->queues.posted);    // head and tail: requests in the rank's memory
     std::vector<Unexpected*> unexpected;
     for (Unexpected* u = s->queues.unexpected.head; u; u = u->next) unexpected.push_back(u);
     write_vector_pod(w, unexpected);
@@ -141,7 +141,8 @@ std::vector<unsigned char> pack_rank_state(RankState* s) {
     write_seq(w, s->recv_seq);
     w.pod(static_cast<std::uint64_t>(s->held.size()));
     for (HeldMessage* h : s->held) {
-        if (h->rendezvous) rt::fail_job(1, "internal: a held rendezvous message was not fetched before migration");
+        if (h->rendezvous)
+            rt::fail_job(1, "internal: a held rendezvous message was not fetched before migration");
         w.pod(h->wire);
         w.bytes(h->data.data(), h->data.size());
         delete h;

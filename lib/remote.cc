@@ -110,13 +110,15 @@ const bool registered = (rt::set_message_handlers({on_message, send_done, fetch_
 
 }  // namespace
 
-bool receive_in_order(rt::Rank* dst, const WireHeader& w, const void* data, std::size_t len, void* rendezvous) {
+bool receive_in_order(rt::Rank* dst, const WireHeader& w, const void* data, std::size_t len,
+                      void* rendezvous) {
     RankState& ds = state_of(dst);
     std::uint64_t& expected = recv_seq_of(ds, w.src_world);
     if (w.seq != expected) {
         auto* h = new HeldMessage{w, {}, rendezvous};
         if (!rendezvous)
-            h->data.assign(static_cast<const unsigned char*>(data), static_cast<const unsigned char*>(data) + len);
+            h->data.assign(static_cast<const unsigned char*>(data),
+                           static_cast<const unsigned char*>(data) + len);
         ds.held.push_back(h);
         return rendezvous != nullptr;
     }
@@ -143,10 +145,11 @@ bool hold_behind_remote(RankState& sender, int src_world, rt::Rank* dest, RankSt
                         const void* buf) {
     std::uint64_t& next = send_seq_of(sender, dest->id);
     if (next == recv_seq_of(ds, src_world)) return false;  // nothing of the pair is in transit
-    WireHeader w{env.context, env.source, env.tag, dest->id, src_world, WireKind::message, next++, env.bytes,
-                 0, 0};
+    WireHeader w{env.context,       env.source, env.tag,   dest->id, src_world,
+                 WireKind::message, next++,     env.bytes, 0,        0};
     auto* h = new HeldMessage{w, {}, nullptr};
-    h->data.assign(static_cast<const unsigned char*>(buf), static_cast<const unsigned char*>(buf) + env.bytes);
+    h->data.assign(static_cast<const unsigned char*>(buf),
+                   static_cast<const unsigned char*>(buf) + env.bytes);
     ds.held.push_back(h);
     return true;
 }

@@ -42,7 +42,8 @@ bool hold_behind_remote(RankState& sender, int src_world, rt::Rank* dest, RankSt
 
 // A message (kind `message`) for a rank that lives on this PE: matched in sequence order.
 // Returns true if it kept the rendezvous descriptor.
-bool receive_in_order(rt::Rank* dst, const WireHeader& w, const void* data, std::size_t len, void* rendezvous);
+bool receive_in_order(rt::Rank* dst, const WireHeader& w, const void* data, std::size_t len,
+                      void* rendezvous);
 
 // The first bytes of every context pointer handed to the transport say what it is, so one pair
 // of completion handlers serves requests and the migration protocol's own records.

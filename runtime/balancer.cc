@@ -30,16 +30,16 @@ struct Balancer {
     int share_samples = 0;
     std::uint64_t last_slept = 0;
     bool contended = false;
-    bool wanted_before = false;  // the last decision wanted to move ranks off this PE
-    int cpu = -1;                     // the one CPU this PE is bound to, or -1
+    bool wanted_before = false;        // the last decision wanted to move ranks off this PE
+    int cpu = -1;                      // the one CPU this PE is bound to, or -1
     std::uint64_t last_core_busy = 0;  // core_busy_ns(cpu) at the last measurement
-    double tsc_per_s = 2e9;  // refined at every measurement
+    double tsc_per_s = 2e9;            // refined at every measurement
     std::uint64_t last_tsc = 0, last_wall = 0, last_cpu = 0;
     std::uint64_t next_gossip = 0, next_balance = 0;  // time-stamp-counter deadlines
-    std::vector<std::uint64_t> last_ticks;  // by rank: run_ticks at the last measurement
-    std::vector<double> load;               // by rank: CPU-seconds per second, smoothed
-    std::vector<char> measured;             // by rank: load holds a measurement from this stay
-    double measured_at = 0;                 // wall seconds of the last measurement
+    std::vector<std::uint64_t> last_ticks;            // by rank: run_ticks at the last measurement
+    std::vector<double> load;                         // by rank: CPU-seconds per second, smoothed
+    std::vector<char> measured;                       // by rank: load holds a measurement from this stay
+    double measured_at = 0;                           // wall seconds of the last measurement
     std::mt19937 rng;
 };
 
@@ -56,7 +56,8 @@ double read_seconds(const char* name, double fallback) {
     if (!v) return fallback;
     char* end = nullptr;
     double s = std::strtod(v, &end);
-    if (end == v || *end != '\0' || !(s >= 0.01 && s <= 3600)) bad_setting(name, v, "a period between 0.01 and 3600 seconds");
+    if (end == v || *end != '\0' || !(s >= 0.01 && s <= 3600))
+        bad_setting(name, v, "a period between 0.01 and 3600 seconds");
     return s;
 }
 
@@ -101,13 +102,16 @@ void measure(std::uint64_t now) {
         std::uint64_t own = cpu - b.last_cpu;
         now_share = core_share(wall - b.last_wall, own, all > own ? all - own : 0);
     } else {
-        std::uint64_t awake = (wall - b.last_wall) - std::min(wall - b.last_wall, pe_slept_ns() - b.last_slept);
+        std::uint64_t awake =
+            (wall - b.last_wall) - std::min(wall - b.last_wall, pe_slept_ns() - b.last_slept);
         if (awake > (wall - b.last_wall) / 5)
-            now_share = std::clamp(static_cast<double>(cpu - b.last_cpu) / static_cast<double>(awake), 0.0, 1.0);
+            now_share =
+                std::clamp(static_cast<double>(cpu - b.last_cpu) / static_cast<double>(awake), 0.0, 1.0);
     }
     b.last_core_busy = core_busy.value_or(0);
     b.last_slept = pe_slept_ns();
-    if (now_share) b.share_estimate = b.share_samples++ ? 0.5 * b.share_estimate + 0.5 * *now_share : *now_share;
+    if (now_share)
+        b.share_estimate = b.share_samples++ ? 0.5 * b.share_estimate + 0.5 * *now_share : *now_share;
     double share = b.share_estimate;
     b.contended = share < 0.8;
     double wall_s = seconds(wall);
@@ -147,13 +151,14 @@ void measure(std::uint64_t now) {
     gossip_set_own(own);
     if (b.config.verbose >= 2) {
         char line[240];
-        std::snprintf(line, sizeof line,
-                      "load %.2f (%d ranks), core share %.2f, speed %.3g, free %.0f MiB; measuring took %.0f us, "
-                      "gossip %llu sent / %llu received",
-                      pe_load, live, share, b.raw_speed, static_cast<double>(own.free_memory) / (1 << 20),
-                      static_cast<double>(wall_ns() - wall) / 1e3,
-                      static_cast<unsigned long long>(gossip_messages_sent()),
-                      static_cast<unsigned long long>(gossip_messages_received()));
+        std::snprintf(
+            line, sizeof line,
+            "load %.2f (%d ranks), core share %.2f, speed %.3g, free %.0f MiB; measuring took %.0f us, "
+            "gossip %llu sent / %llu received",
+            pe_load, live, share, b.raw_speed, static_cast<double>(own.free_memory) / (1 << 20),
+            static_cast<double>(wall_ns() - wall) / 1e3,
+            static_cast<unsigned long long>(gossip_messages_sent()),
+            static_cast<unsigned long long>(gossip_messages_received()));
         balancer_log(2, line);
     }
 }
@@ -196,9 +201,8 @@ void balance_now(double now) {
     // Each PE decides alone, on its own fresh figures and the others' gossiped ones, which lag and
     // swing with the program's phases: ask for more imbalance than the collective plan does.
     params.tolerance = 0.12;
-    balance::Plan plan = balance::plan(s, params,
-                                       b.config.mode == BalanceMode::greedy ? balance::Policy::greedy
-                                                                            : balance::Policy::refine);
+    balance::Plan plan = balance::plan(
+        s, params, b.config.mode == BalanceMode::greedy ? balance::Policy::greedy : balance::Policy::refine);
     if (!plan.ok()) {
         balancer_log(1, "balancer: no plan: " + plan.error);
         return;
@@ -214,8 +218,8 @@ void balance_now(double now) {
         if (m.from_pe != this_pe() || m.rank >= world_size() || !local_rank(m.rank)) continue;
         request_migration(m.rank, m.to_pe);
         ++moves;
-        balancer_log(1, "balancer: rank " + std::to_string(m.rank) + " PE " + std::to_string(m.from_pe) + " -> PE " +
-                            std::to_string(m.to_pe) + ": " + m.reason);
+        balancer_log(1, "balancer: rank " + std::to_string(m.rank) + " PE " + std::to_string(m.from_pe) +
+                            " -> PE " + std::to_string(m.to_pe) + ": " + m.reason);
     }
     // Let the moves land and the gossip catch up before judging again.
     if (moves) b.next_balance += ticks_after(2 * b.config.period_s);
@@ -226,10 +230,14 @@ void balance_now(double now) {
 BalancerConfig balancer_config_from_environment() {
     BalancerConfig c;
     if (const char* m = std::getenv("MOSIX_LB")) {
-        if (std::strcmp(m, "off") == 0) c.mode = BalanceMode::off;
-        else if (std::strcmp(m, "greedy") == 0) c.mode = BalanceMode::greedy;
-        else if (std::strcmp(m, "refine") == 0) c.mode = BalanceMode::refine;
-        else bad_setting("MOSIX_LB", m, "off, greedy or refine");
+        if (std::strcmp(m, "off") == 0)
+            c.mode = BalanceMode::off;
+        else if (std::strcmp(m, "greedy") == 0)
+            c.mode = BalanceMode::greedy;
+        else if (std::strcmp(m, "refine") == 0)
+            c.mode = BalanceMode::refine;
+        else
+            bad_setting("MOSIX_LB", m, "off, greedy or refine");
     }
     c.period_s = read_seconds("MOSIX_LB_PERIOD", 1.0);
     c.gossip_period_s = read_seconds("MOSIX_GOSSIP_PERIOD", c.period_s / 2);
@@ -255,7 +263,8 @@ void balancer_start(const BalancerConfig& config) {
     b.wanted_before = false;
     b.last_slept = pe_slept_ns();
     cpu_set_t allowed;
-    b.cpu = sched_getaffinity(0, sizeof allowed, &allowed) == 0 && CPU_COUNT(&allowed) == 1 ? sched_getcpu() : -1;
+    b.cpu =
+        sched_getaffinity(0, sizeof allowed, &allowed) == 0 && CPU_COUNT(&allowed) == 1 ? sched_getcpu() : -1;
     b.last_core_busy = b.cpu >= 0 ? core_busy_ns(b.cpu).value_or(0) : 0;
     b.last_tsc = __rdtsc();
     b.last_wall = wall_ns();

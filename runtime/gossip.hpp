@@ -22,7 +22,7 @@ struct PeFigures {
     float share = 1;  // the share of that core it gets (0..1): it delivers speed x share
     float load = 0;   // CPU seconds per second its ranks used over the last window
     std::int32_t ranks = 0;
-    std::int32_t host = 0;  // host index in the job (PEs with the same host name share one)
+    std::int32_t host = 0;          // host index in the job (PEs with the same host name share one)
     std::uint64_t free_memory = 0;  // bytes still available to it (host or cgroup limit)
     std::uint32_t flags = 0;        // kDrained: accepts no ranks
     static constexpr std::uint32_t kDrained = 1;

@@ -2,8 +2,8 @@
 #include "measure.hpp"
 
 #include <sys/sysinfo.h>
-#include <unistd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -101,8 +101,8 @@ std::optional<std::uint64_t> core_busy_ns(int cpu) noexcept {
     while (std::fgets(line, sizeof line, f)) {
         if (std::strncmp(line, want, std::strlen(want)) != 0) continue;
         unsigned long long user = 0, nice = 0, sys = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
-        if (std::sscanf(line + std::strlen(want), "%llu %llu %llu %llu %llu %llu %llu %llu", &user, &nice, &sys, &idle,
-                        &iowait, &irq, &softirq, &steal) >= 7) {
+        if (std::sscanf(line + std::strlen(want), "%llu %llu %llu %llu %llu %llu %llu %llu", &user, &nice,
+                        &sys, &idle, &iowait, &irq, &softirq, &steal) >= 7) {
             long hz = sysconf(_SC_CLK_TCK);
             std::uint64_t ticks = user + nice + sys + irq + softirq + steal;
             busy = ticks * (1000000000ULL / static_cast<std::uint64_t>(hz > 0 ? hz : 100));

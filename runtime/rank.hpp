@@ -13,10 +13,10 @@
 namespace mosix::rt {
 
 enum class RankState : std::uint8_t {
-    ready,    // in the run queue
-    running,  // the fiber on the CPU
-    blocked,  // waiting for wake()
-    done,     // its main returned; the stack is released
+    ready,      // in the run queue
+    running,    // the fiber on the CPU
+    blocked,    // waiting for wake()
+    done,       // its main returned; the stack is released
     departing,  // suspended at a migration point, about to be sent to another PE
     away,       // lives on another PE (or has not arrived here yet)
 };
@@ -31,10 +31,10 @@ struct Rank {
     const char* blocked_in = nullptr;  // the call a blocked rank waits in, for deadlock reports
     int exit_code = 0;
     bool started = false;
-    int library_depth = 0;  // > 0 while the rank is inside the library (see library_entry.hpp)
-    void* lib = nullptr;    // the communication library's per-rank state (opaque here)
-    void* locals = nullptr;  // rank-local storage table (rank_local.hpp), in the rank's memory
-    int migrate_to = -1;     // PE asked for by request_migration(), acted on at a migration point
+    int library_depth = 0;      // > 0 while the rank is inside the library (see library_entry.hpp)
+    void* lib = nullptr;        // the communication library's per-rank state (opaque here)
+    void* locals = nullptr;     // rank-local storage table (rank_local.hpp), in the rank's memory
+    int migrate_to = -1;        // PE asked for by request_migration(), acted on at a migration point
     int departure_target = -1;  // while departing: the PE it goes to
     // The program's migration hooks (mosix_on_migration): they travel with the rank.
     void (*before_leaving)(int from_pe, int to_pe, void* arg) = nullptr;

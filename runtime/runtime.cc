@@ -170,7 +170,9 @@ void set_blocked_describer(BlockedDescriber d) noexcept { the_pe.describe_blocke
 void set_rank_release(RankRelease release) noexcept { the_pe.release_lib = release; }
 
 int host_of_pe(int pe) noexcept {
-    return pe >= 0 && static_cast<std::size_t>(pe) < the_pe.host_of_pe.size() ? the_pe.host_of_pe[static_cast<std::size_t>(pe)] : 0;
+    return pe >= 0 && static_cast<std::size_t>(pe) < the_pe.host_of_pe.size()
+               ? the_pe.host_of_pe[static_cast<std::size_t>(pe)]
+               : 0;
 }
 const char* host_name(int host) noexcept {
     return host >= 0 && static_cast<std::size_t>(host) < the_pe.host_names.size()
@@ -294,7 +296,8 @@ void learn_hosts(PeState& p, const net::PeIdentity& id) {
     std::vector<std::string> names(static_cast<std::size_t>(id.npes), mine);
     if (id.npes > 1) {
         std::vector<std::vector<unsigned char>> all;
-        if (std::string why = net::bootstrap_exchange("mosix.host", {mine.begin(), mine.end()}, &all); !why.empty())
+        if (std::string why = net::bootstrap_exchange("mosix.host", {mine.begin(), mine.end()}, &all);
+            !why.empty())
             fail_job(1, "PE %d: %s", id.pe, why.c_str());
         for (int pe = 0; pe < id.npes; ++pe)
             names[static_cast<std::size_t>(pe)].assign(all[static_cast<std::size_t>(pe)].begin(),

@@ -17,19 +17,19 @@ struct PeState {
     JobConfig config;
     BalancerConfig balancer;
     SlotRegion slots;
-    Rank* ranks = nullptr;          // every rank of the job, at a fixed address; only this PE's are live
-    std::vector<int> location;      // rank -> PE
+    Rank* ranks = nullptr;      // every rank of the job, at a fixed address; only this PE's are live
+    std::vector<int> location;  // rank -> PE
     std::vector<unsigned> location_version;
-    std::vector<int> host_of_pe;           // host index of each PE (first PE with the same name)
+    std::vector<int> host_of_pe;          // host index of each PE (first PE with the same name)
     std::vector<std::string> host_names;  // by host index
     int pe = 0;
     int npes = 1;
-    bool networked = false;  // more than one PE: the transport is up
-    int live_ranks = 0;          // running here now
-    int finished_ranks = 0;      // in the whole job, as far as this PE knows
+    bool networked = false;       // more than one PE: the transport is up
+    int live_ranks = 0;           // running here now
+    int finished_ranks = 0;       // in the whole job, as far as this PE knows
     int finished_unreported = 0;  // finished here, not yet announced to the other PEs
     std::uint64_t slept_ns = 0;   // wall time spent asleep waiting for the network (idle)
-    int exit_status = 0;  // the first failing rank's status
+    int exit_status = 0;          // the first failing rank's status
     int argc = 0;
     char** argv = nullptr;
     std::function<int(int, char**)> body;

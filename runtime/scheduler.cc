@@ -152,8 +152,10 @@ void run_scheduler() {
         r->run_ticks += stopped - started;
         detail::current_rank = nullptr;
         balancer_tick(stopped);
-        if (r->state == RankState::done) finish_rank(r);
-        else if (r->state == RankState::departing) depart(r);
+        if (r->state == RankState::done)
+            finish_rank(r);
+        else if (r->state == RankState::departing)
+            depart(r);
     }
 }
 

@@ -12,9 +12,9 @@ extern Rank* current_rank;  // the running rank, nullptr while the scheduler its
 extern int world_size;
 extern int this_pe;
 extern int npes;
-extern int* location;            // rank -> PE where it is now (this PE's cache)
+extern int* location;               // rank -> PE where it is now (this PE's cache)
 extern unsigned* location_version;  // rank -> how many moves `location` knows of
-extern unsigned location_epoch;  // changes whenever `location` may have changed
+extern unsigned location_epoch;     // changes whenever `location` may have changed
 }  // namespace detail
 
 inline Rank* this_rank() noexcept { return detail::current_rank; }

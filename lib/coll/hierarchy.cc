@@ -96,8 +96,7 @@ const Hierarchy* hierarchy_of(const Comm& comm) {
         h->local.rank = s->local->rank_of_world(me);
         h->is_leader = h->local.rank == 0;
         h->leaders.group = s->leaders;
-        h->leaders.rank =
-            h->is_leader ? s->leader_of_pe[static_cast<std::size_t>(home)] : MPI_UNDEFINED;
+        h->leaders.rank = h->is_leader ? s->leader_of_pe[static_cast<std::size_t>(home)] : MPI_UNDEFINED;
         h->leader_of_pe = s->leader_of_pe;
         h->blocked = s->blocked;
     }

@@ -18,8 +18,8 @@
 namespace mosix::lib::coll {
 
 struct Hierarchy {
-    Comm local;          // the members on this PE, in parent order; rank 0 leads
-    Comm leaders;        // each PE's leader, in parent order (valid on leaders)
+    Comm local;    // the members on this PE, in parent order; rank 0 leads
+    Comm leaders;  // each PE's leader, in parent order (valid on leaders)
     bool is_leader = false;
     std::vector<int> leader_of_pe;  // PE -> index in `leaders`, -1 if no member there
     // Each PE's members are consecutive ranks (block placement, MPI_COMM_WORLD): then a binomial

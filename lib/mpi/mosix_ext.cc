@@ -11,8 +11,8 @@
 #include "lib/rank_state.hpp"
 #include "runtime/library_entry.hpp"
 #include "runtime/migration.hpp"
-#include "runtime/scheduler.hpp"
 #include "runtime/rank_local.hpp"
+#include "runtime/scheduler.hpp"
 
 using namespace mosix::lib;
 

@@ -55,9 +55,9 @@ echo "$want"
 
 echo "== 64 ranks on hosts 10.77.0.2:1,10.77.0.3:1, --lb-period 0.2 -v: solver $args"
 # UCX over TCP on the veth link only; Open MPI's own traffic on the test network; PEs not bound
-# (every stand-in host would put its PE on core 0); rsh_agent_memcg.sh makes the cgroup visible.
+# (every stand-in host would put its PE on core 0); rsh_agent.sh makes the cgroup visible.
 set -- -n 64 --host 10.77.0.2:1,10.77.0.3:1 \
-    --mpirun-arg --mca --mpirun-arg plm_rsh_agent --mpirun-arg "$here/rsh_agent_memcg.sh" \
+    --mpirun-arg --mca --mpirun-arg plm_rsh_agent --mpirun-arg "$here/rsh_agent.sh" \
     --mpirun-arg --mca --mpirun-arg oob_tcp_if_include --mpirun-arg 10.77.0.0/24 \
     --mpirun-arg --mca --mpirun-arg btl_tcp_if_include --mpirun-arg 10.77.0.0/24 \
     --tag-output --lb-period 0.2 -v
