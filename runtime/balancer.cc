@@ -115,6 +115,17 @@ void measure(std::uint64_t now) {
     double share = b.share_estimate;
     b.contended = share < 0.8;
     double wall_s = seconds(wall);
+    // The ranks' run time is wall time between two switches. It is CPU time unless the kernel took
+    // the core away in between; the thread's CPU time over the ranks' total run time says how much
+    // it did (a PE that shares its core mostly loses it while idle or asleep, not while running).
+    double run_total = 0;
+    for (int i = 0; i < n; ++i)
+        if (Rank* r = local_rank(i); r && r->state != RankState::done &&
+                                     b.measured[static_cast<std::size_t>(i)] &&
+                                     r->arrived_at <= b.measured_at)
+            run_total +=
+                static_cast<double>(r->run_ticks - b.last_ticks[static_cast<std::size_t>(i)]) / b.tsc_per_s;
+    double on_cpu = run_total > 0 ? std::clamp(seconds(cpu - b.last_cpu) / run_total, 0.0, 1.0) : 1.0;
     double pe_load = 0;
     int live = 0;
     for (int i = 0; i < n; ++i) {
@@ -131,7 +142,7 @@ void measure(std::uint64_t now) {
         // A rank that arrived during the period may have run through most of its short stay here
         // (it was runnable on arrival): judge it over the whole period, not its stay.
         double window = dwall;
-        double now_load = std::min(1.0, run_s / window) * share;
+        double now_load = std::min(1.0, run_s / window) * on_cpu;
         b.load[k] = fresh ? now_load : 0.5 * b.load[k] + 0.5 * now_load;
         b.measured[k] = 1;
         b.last_ticks[k] = r->run_ticks;
