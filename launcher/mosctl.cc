@@ -109,8 +109,10 @@ int list(const Context& c) {
     std::printf("%-8s %8s %5s  %s\n", "JOB", "RANKS", "PES", "PROGRAM");
     for (const mosctl::Job& job : l.jobs) {
         mosctl::Reply r = mosctl::ask(job.socket, "info");
-        std::string ranks = "-", pes = "-",
-                    program = "(" + (r.ok ? std::string("no program") : r.error) + ")";
+        // Appended piece by piece: GCC 12 at -O3 warns (wrongly, -Wrestrict) on "literal" + string&&.
+        std::string ranks = "-", pes = "-", program = "(";
+        program += r.ok ? std::string("no program") : r.error;
+        program += ')';
         for (const std::string& line : r.lines) {
             std::size_t space = line.find(' ');
             std::string key = line.substr(0, space),

@@ -30,7 +30,10 @@ std::string one_line(std::string text) {
 std::string info(const JobInfo& job, const Words& words, const SendToPe&) {
     if (words.size() != 1) return error("info takes no arguments");
     std::string program;
-    for (const std::string& w : job.program) program += (program.empty() ? "" : " ") + one_line(w);
+    for (const std::string& w : job.program) {
+        if (!program.empty()) program += ' ';
+        program += one_line(w);
+    }
     return "pid " + std::to_string(job.pid) + "\nranks " + std::to_string(job.nranks) + "\npes " +
            std::to_string(job.npes) + "\nprogram " + program + "\nok\n";
 }

@@ -165,7 +165,10 @@ std::string format_cpu_list(const std::vector<int>& sorted) {
         while (j + 1 < sorted.size() && sorted[j + 1] == sorted[j] + 1) ++j;
         if (!out.empty()) out += ",";
         out += std::to_string(sorted[i]);
-        if (j > i) out += (j == i + 1 ? "," : "-") + std::to_string(sorted[j]);
+        if (j > i) {
+            out += j == i + 1 ? ',' : '-';
+            out += std::to_string(sorted[j]);
+        }
         i = j + 1;
     }
     return out;
