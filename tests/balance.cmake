@@ -12,6 +12,23 @@
 #   netns.balance_memory_pressure  host 2's PE in a memory cgroup with little headroom: its ranks
 #                                  move to host 1, for memory (root only)
 #
+# A malformed balancer setting reaching a PE (mosexec checks its own flags; these are the
+# variables set by hand) ends the job with one line and status 2, in every build.
+foreach(bad "MOSIX_LB=fast|MOSIX_LB='fast' is not off, greedy or refine"
+            "MOSIX_LB_PERIOD=0|MOSIX_LB_PERIOD='0' is not a period between 0.01 and 3600 seconds"
+            "MOSIX_GOSSIP_PERIOD=x|MOSIX_GOSSIP_PERIOD='x' is not a period"
+            "MOSIX_LB_MEMORY_LOW=12Q|MOSIX_LB_MEMORY_LOW='12Q' is not a byte count")
+  string(REPLACE "|" ";" parts "${bad}")
+  list(GET parts 0 setting)
+  list(GET parts 1 message)
+  string(REGEX REPLACE "=.*" "" name "${setting}")
+  add_test(NAME balance.bad_setting.${name}
+           COMMAND sh -c "env ${setting} \"$1\" 2>&1; echo exit status $?" sh $<TARGET_FILE:hello>)
+  # The message, then (from the shell) the status: PASS_REGULAR_EXPRESSION ignores exit codes.
+  set_tests_properties(balance.bad_setting.${name} PROPERTIES TIMEOUT 30 LABELS balance
+                       PASS_REGULAR_EXPRESSION "${message}[^\n]*\nexit status 2")
+endforeach()
+
 # Not in the sanitizer build: there AddressSanitizer owns malloc, so a rank's heap is in the PE's
 # heap instead of its slot and cannot travel (as in migration.cmake).
 if(MOSIX_SANITIZE)
