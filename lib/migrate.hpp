@@ -4,8 +4,10 @@
 //
 // A move of rank r from PE A to PE B:
 //  1. r, at a migration point on A, gets its in-transit bytes home: a rendezvous message waiting
-//     in its queues is fetched into its heap, a same-PE sender's buffer copied; r leaves only
-//     when none of its own sends or fetches is in flight (those hold addresses in its memory).
+//     in its queues is fetched into its heap, a same-PE sender's buffer copied, fetches into its
+//     memory finish. Its own sends need not: same-PE ones are copied to their receivers, and for
+//     ones to other PEs A keeps r's old pages until the transport is done, then tells r
+//     (`request_done`, routed like a message). So a move never waits for another rank.
 //  2. A serializes r's library state, sends it with r's control block (kind `migrate`), then the
 //     touched heap and the stack in use (kind `segment`, rendezvous: B fetches them straight into
 //     the same addresses), and from then on forwards whatever arrives for r to B.

@@ -44,7 +44,7 @@ struct RankImage {
 // Library side of a migration, registered once (lib/migrate.cc).
 struct MigrationHooks {
     // Runs on the rank, at a migration point with a pending request (rank->migrate_to >= 0).
-    // Returns true if the rank may leave now (its sends are complete, ...); then the rank suspends
+    // Returns true if the rank may leave now (its in-transit bytes are home); then the rank suspends
     // and `depart` runs from the scheduler. Returns false to try again at the next point.
     bool (*ready_to_leave)(Rank* rank);
     // Runs from the scheduler once the rank is suspended for good on this PE (state departing,

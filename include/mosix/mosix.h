@@ -39,10 +39,8 @@ extern "C" {
 int mosix_where(int* pe, char* host, int hostlen);
 
 /* Moves the calling rank to PE `pe` and returns once it runs there; the rank's memory, pending
- * requests and messages move with it. The rank leaves when none of its own sends is still using
- * its buffers (a nonblocking send to a rank that has not posted the receive): until then the call
- * lets the other ranks run and tries again, so do not migrate while holding such a send whose
- * receiver waits for this rank.
+ * requests and messages move with it, including its own sends still in flight (they complete as
+ * they would have). The move never waits for another rank to act.
  * Outcomes: MPI_SUCCESS once the rank runs on `pe` (at once if it already does); MPI_ERR_ARG if
  * pe < 0 or not a PE of the job; MPI_ERR_UNSUPPORTED_OPERATION in builds where rank memory is not
  * in the rank's slot (the AddressSanitizer build); MPI_ERR_OTHER outside MPI_Init..MPI_Finalize. */

@@ -46,7 +46,8 @@ int mosix_migrate_to(int pe) {
     MOSIX_CHECK(mosix::rt::migration_supported(), MPI_COMM_WORLD, MPI_ERR_UNSUPPORTED_OPERATION,
                 "mosix_migrate_to",
                 "cannot move to PE %d: this build keeps rank memory on the PE heap (sanitizer build)", pe);
-    // The rank leaves once its own sends and fetches are done; until then others run.
+    // The library lets a rank leave at once (lib/migrate.cc); the loop also covers a request that
+    // another one replaced meanwhile (an operator's, the balancer's).
     mosix::rt::Rank* self = mosix::rt::this_rank();
     while (mosix::rt::this_pe() != pe) {
         self->migrate_to = pe;
