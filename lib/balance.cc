@@ -8,7 +8,6 @@
 #include "runtime/balancer.hpp"
 #include "runtime/migration.hpp"
 #include "runtime/runtime.hpp"
-#include "runtime/scheduler.hpp"
 
 namespace mosix::lib {
 
@@ -61,13 +60,7 @@ int plan_my_move() {
 
 void balance_collective() {
     if (rt::migration_supported() && rt::balancer_config().mode != rt::BalanceMode::off) {
-        int target = plan_my_move();
-        rt::Rank* self = rt::this_rank();
-        while (target >= 0 && rt::this_pe() != target) {
-            self->migrate_to = target;
-            rt::migration_point(self);
-            if (rt::this_pe() != target) rt::yield();
-        }
+        if (int target = plan_my_move(); target >= 0) rt::move_self_to(target);
     }
     coll::barrier(*comm_get(MPI_COMM_WORLD));  // looked up again: the rank's state may have moved
 }

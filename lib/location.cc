@@ -24,29 +24,20 @@ namespace mosix::lib {
 
 namespace {
 
-// A message passed on to its rank's new PE; the header and bytes live here until the send is done.
-struct Forward {
-    std::uint32_t tag = kTagForward;
-    WireHeader wire{};
-    std::vector<unsigned char> data;
-};
-
-struct Control {
-    std::uint32_t tag = kTagControl;
-    WireHeader wire{};
-    std::vector<unsigned char> data;
-};
-
-struct Kept {
+// A message this PE sends on its own account: passed on to its rank's new PE (kTagForward) or a
+// control message (kTagControl). The header and bytes live here until the send is done.
+struct Outgoing {
+    explicit Outgoing(std::uint32_t t, const WireHeader& w) : tag(t), wire(w) {}
+    std::uint32_t tag;
     WireHeader wire;
     std::vector<unsigned char> data;
-    void* rendezvous;
 };
 
-std::unordered_map<int, std::vector<Kept>> kept_for;  // rank -> messages waiting for it
-std::unordered_map<std::uint64_t, unsigned> told;     // (pe, rank) -> version told
+// Messages for a rank on its way here, as they arrived (eager bytes or a rendezvous descriptor).
+std::unordered_map<int, std::vector<HeldMessage>> kept_for;
+std::unordered_map<std::uint64_t, unsigned> told;  // (pe, rank) -> version told
 
-void forward_send(Forward* f) {
+void forward_send(Outgoing* f) {
     int pe = rt::pe_of(f->wire.dst_world);
     bool rendezvous = f->data.size() > kEagerLimit;
     if (rt::net::transport_send(pe, &f->wire, sizeof f->wire, f->data.data(), f->data.size(), rendezvous, f))
@@ -57,8 +48,7 @@ void forward(const WireHeader& w, const void* data, std::size_t len, void* rende
     int rank = w.dst_world;
     if (rt::pe_of(rank) == rt::this_pe())
         rt::fail_job(1, "internal: PE %d would forward a message for rank %d to itself", rt::this_pe(), rank);
-    auto* f = new Forward;
-    f->wire = w;
+    auto* f = new Outgoing(kTagForward, w);
     f->wire.loc_version = rt::location_version(rank);
     if (rendezvous) {
         f->data.resize(len);
@@ -73,25 +63,20 @@ void forward(const WireHeader& w, const void* data, std::size_t len, void* rende
 }  // namespace
 
 void send_control(int pe, const WireHeader& w, std::vector<unsigned char> data) {
-    auto* c = new Control;
-    c->wire = w;
+    auto* c = new Outgoing(kTagControl, w);
     c->data = std::move(data);
     if (rt::net::transport_send(pe, &c->wire, sizeof c->wire, c->data.data(), c->data.size(), false, c))
         delete c;
 }
 
 void control_send_done(void* ctx, bool ok) {
-    auto tag = *static_cast<std::uint32_t*>(ctx);
     if (!ok) rt::fail_job(1, "a message between PEs could not be delivered: a PE is gone");
-    if (tag == kTagForward)
-        delete static_cast<Forward*>(ctx);
-    else
-        delete static_cast<Control*>(ctx);
+    delete static_cast<Outgoing*>(ctx);
 }
 
 void forward_fetch_done(void* ctx, bool ok) {
     if (!ok) rt::fail_job(1, "a message to forward could not be fetched: its sender's PE is gone");
-    forward_send(static_cast<Forward*>(ctx));
+    forward_send(static_cast<Outgoing*>(ctx));
 }
 
 void tell_location(int pe, int rank) {
@@ -110,7 +95,7 @@ void tell_location(int pe, int rank) {
 }
 
 void keep_for_arrival(int rank, const WireHeader& w, const void* data, std::size_t len, void* rendezvous) {
-    Kept k{w, {}, rendezvous};
+    HeldMessage k{w, {}, rendezvous};
     if (!rendezvous && len)
         k.data.assign(static_cast<const unsigned char*>(data), static_cast<const unsigned char*>(data) + len);
     kept_for[rank].push_back(std::move(k));
@@ -119,9 +104,9 @@ void keep_for_arrival(int rank, const WireHeader& w, const void* data, std::size
 void replay_for_arrival(int rank) {
     auto it = kept_for.find(rank);
     if (it == kept_for.end()) return;
-    std::vector<Kept> kept = std::move(it->second);
+    std::vector<HeldMessage> kept = std::move(it->second);
     kept_for.erase(it);
-    for (Kept& k : kept) {
+    for (HeldMessage& k : kept) {
         if (k.wire.kind == WireKind::migrate_request) {
             rt::request_migration(rank, k.wire.source);
         } else if (k.wire.kind == WireKind::request_done && rt::local_rank(rank)) {

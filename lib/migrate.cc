@@ -84,21 +84,36 @@ void release_if_unused(int rank) {
     if (busy(rank) == 0 && !rt::local_rank(rank) && !arriving(rank)) rt::release_rank_memory(rank);
 }
 
+// A same-PE rendezvous message waiting in `receiver`'s queue, whose bytes are still in the
+// sender's buffer: copies them into the receiver's memory (the send completes), so neither
+// side's move leaves the other with an address in memory that went away.
+void copy_local_rendezvous(rt::Rank* receiver, Unexpected* u) {
+    Request* sender = u->rendezvous;
+    u->heap_data = rt::rank_alloc(receiver, std::max<std::size_t>(u->env.bytes, 1));
+    std::memcpy(u->heap_data, sender->buf, u->env.bytes);
+    u->rendezvous = nullptr;
+    --state_of(sender->owner).local_rendezvous_sends;
+    request_complete(sender);
+}
+
+// Starts fetching a rendezvous message from another PE into `buf` (the leaving rank's memory);
+// *pending counts the fetches still running.
+void start_resolve(void* desc, void* buf, std::size_t n, int* pending) {
+    auto* f = new Resolve{kTagResolve, pending};
+    if (rt::net::transport_fetch(desc, buf, n, f))
+        delete f;
+    else
+        ++*pending;
+}
+
 // Same-PE rendezvous sends of `r` wait in receivers' queues, which read r's buffer when they
-// match: copy the bytes into the receiver's memory now (the send completes).
+// match: hand them over to the receivers now.
 void hand_over_local_sends(rt::Rank* r, RankState& s) {
     for (int id = 0; id < rt::world_size() && s.local_rendezvous_sends > 0; ++id) {
         rt::Rank* receiver = rt::local_rank(id);
         if (!receiver || !receiver->lib) continue;
-        for (Unexpected* u = state_of(receiver).queues.unexpected.head; u; u = u->next) {
-            Request* sender = u->rendezvous;
-            if (!sender || sender->owner != r) continue;
-            u->heap_data = rt::rank_alloc(receiver, std::max<std::size_t>(u->env.bytes, 1));
-            std::memcpy(u->heap_data, sender->buf, u->env.bytes);
-            u->rendezvous = nullptr;
-            --s.local_rendezvous_sends;
-            request_complete(sender);
-        }
+        for (Unexpected* u = state_of(receiver).queues.unexpected.head; u; u = u->next)
+            if (u->rendezvous && u->rendezvous->owner == r) copy_local_rendezvous(receiver, u);
     }
 }
 
@@ -117,22 +132,13 @@ bool ready_to_leave(rt::Rank* r) {
         int pending = 0;
         bool unresolved = false;
         for (Unexpected* u = s.queues.unexpected.head; u; u = u->next) {
-            std::size_t n = std::max<std::size_t>(u->env.bytes, 1);
-            if (Request* sender = u->rendezvous) {
-                u->heap_data = rt::rank_alloc(r, n);
-                std::memcpy(u->heap_data, sender->buf, u->env.bytes);
-                u->rendezvous = nullptr;
-                --state_of(sender->owner).local_rendezvous_sends;
-                request_complete(sender);
+            if (u->rendezvous) {
+                copy_local_rendezvous(r, u);
             } else if (void* desc = u->remote) {
-                u->heap_data = rt::rank_alloc(r, n);
+                u->heap_data = rt::rank_alloc(r, std::max<std::size_t>(u->env.bytes, 1));
                 u->remote = nullptr;
                 unresolved = true;
-                auto* f = new Resolve{kTagResolve, &pending};
-                if (rt::net::transport_fetch(desc, u->heap_data, u->env.bytes, f))
-                    delete f;
-                else
-                    ++pending;
+                start_resolve(desc, u->heap_data, u->env.bytes, &pending);
             }
         }
         for (HeldMessage* h : s.held) {
@@ -140,11 +146,7 @@ bool ready_to_leave(rt::Rank* r) {
                 h->data.resize(h->wire.bytes);
                 h->rendezvous = nullptr;
                 unresolved = true;
-                auto* f = new Resolve{kTagResolve, &pending};
-                if (rt::net::transport_fetch(desc, h->data.data(), h->data.size(), f))
-                    delete f;
-                else
-                    ++pending;
+                start_resolve(desc, h->data.data(), h->data.size(), &pending);
             }
         }
         bool waited = pending > 0 || s.fetches_in_flight > 0;

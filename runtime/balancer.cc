@@ -136,13 +136,12 @@ void measure(std::uint64_t now) {
             continue;
         }
         ++live;
-        bool fresh = !b.measured[k] || r->arrived_at > b.measured_at;  // arrived since: no history
-        std::uint64_t base = fresh && r->arrived_at > b.measured_at ? 0 : b.last_ticks[k];
-        double run_s = static_cast<double>(r->run_ticks - base) / b.tsc_per_s;
+        bool arrived = r->arrived_at > b.measured_at;  // its counter restarted at 0 then
+        bool fresh = !b.measured[k] || arrived;        // no history here
+        double run_s = static_cast<double>(r->run_ticks - (arrived ? 0 : b.last_ticks[k])) / b.tsc_per_s;
         // A rank that arrived during the period may have run through most of its short stay here
         // (it was runnable on arrival): judge it over the whole period, not its stay.
-        double window = dwall;
-        double now_load = std::min(1.0, run_s / window) * on_cpu;
+        double now_load = std::min(1.0, run_s / dwall) * on_cpu;
         b.load[k] = fresh ? now_load : 0.5 * b.load[k] + 0.5 * now_load;
         b.measured[k] = 1;
         b.last_ticks[k] = r->run_ticks;
@@ -183,14 +182,13 @@ void send_gossip() {
     send_gossip_to(peer, gossip_message());
 }
 
-balance::Snapshot snapshot_for_this_pe(double now) {
+balance::Snapshot snapshot_for_this_pe() {
     balance::Snapshot s;
     s.pes = pe_figures();
     for (int i = 0; i < world_size(); ++i) {
         Rank* r = local_rank(i);
         if (!r || r->state == RankState::done) continue;
         s.ranks.push_back(rank_figures(i));
-        (void)now;
     }
     // Every other PE's ranks as one block that this PE cannot move (they are that PE's to move).
     std::vector<PeEntry> table = gossip_table();
@@ -206,8 +204,8 @@ balance::Snapshot snapshot_for_this_pe(double now) {
     return s;
 }
 
-void balance_now(double now) {
-    balance::Snapshot s = snapshot_for_this_pe(now);
+void balance_now() {
+    balance::Snapshot s = snapshot_for_this_pe();
     balance::Params params = balancer_params();
     // Each PE decides alone, on its own fresh figures and the others' gossiped ones, which lag and
     // swing with the program's phases: ask for more imbalance than the collective plan does.
@@ -292,7 +290,7 @@ void balancer_tick(std::uint64_t now) noexcept {
     b.next_gossip = now + ticks_after(b.config.gossip_period_s);
     if (b.config.mode != BalanceMode::off && now >= b.next_balance && migration_supported()) {
         b.next_balance = now + ticks_after(b.config.period_s);
-        balance_now(seconds(wall_ns()));
+        balance_now();
     }
 }
 

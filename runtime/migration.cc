@@ -111,6 +111,16 @@ void migration_point(Rank* r) noexcept {
     run_hook(r, r->after_arriving, from, this_pe());
 }
 
+void move_self_to(int target) noexcept {
+    Rank* self = this_rank();
+    // A loop, not one call: another request (an operator's, the balancer's) may replace ours.
+    while (this_pe() != target) {
+        self->migrate_to = target;
+        migration_point(self);
+        if (this_pe() != target) yield();
+    }
+}
+
 RankImage rank_image(const Rank* r) noexcept {
     RankImage image;
     image.heap = pe().slots.slot_base(r->id);

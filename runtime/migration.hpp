@@ -68,6 +68,11 @@ void ranks_finished_elsewhere(int count) noexcept;
 // Sends a gossip message to PE `pe` (through the library's transport handlers).
 void send_gossip_to(int pe, std::vector<unsigned char> message) noexcept;
 
+// Moves the calling rank to PE `pe` now and returns once it runs there, letting the others run
+// while it cannot leave yet. REQUIRES: called by a rank inside the library, migration_supported(),
+// and no PE-heap memory held across the call (it does not travel).
+void move_self_to(int pe) noexcept;
+
 // Called by LibraryEntry when a rank with a pending request enters the library (out of line: the
 // rare path). Returns on this PE (not ready, or the move failed) or on the new one.
 void migration_point(Rank* rank) noexcept;

@@ -366,10 +366,9 @@ int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** 
         ++p.live_ranks;
     }
     p.networked = id.npes > 1;
-    if (!p.networked) learn_hosts(p, id);
+    learn_hosts(p, id);
     if (p.networked) {
         check_same_layout_everywhere(p, id);
-        learn_hosts(p, id);
         if (!message_handlers.receive) fail_job(1, "no message handler is registered for a multi-PE job");
         net::TransportHandlers handlers{message_handlers.receive, message_handlers.send_done,
                                         message_handlers.fetch_done};

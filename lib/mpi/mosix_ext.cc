@@ -12,7 +12,6 @@
 #include "runtime/library_entry.hpp"
 #include "runtime/migration.hpp"
 #include "runtime/rank_local.hpp"
-#include "runtime/scheduler.hpp"
 
 using namespace mosix::lib;
 
@@ -46,14 +45,7 @@ int mosix_migrate_to(int pe) {
     MOSIX_CHECK(mosix::rt::migration_supported(), MPI_COMM_WORLD, MPI_ERR_UNSUPPORTED_OPERATION,
                 "mosix_migrate_to",
                 "cannot move to PE %d: this build keeps rank memory on the PE heap (sanitizer build)", pe);
-    // The library lets a rank leave at once (lib/migrate.cc); the loop also covers a request that
-    // another one replaced meanwhile (an operator's, the balancer's).
-    mosix::rt::Rank* self = mosix::rt::this_rank();
-    while (mosix::rt::this_pe() != pe) {
-        self->migrate_to = pe;
-        mosix::rt::migration_point(self);
-        if (mosix::rt::this_pe() != pe) mosix::rt::yield();
-    }
+    mosix::rt::move_self_to(pe);
     return MPI_SUCCESS;
 }
 
