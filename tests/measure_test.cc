@@ -342,3 +342,40 @@ TEST(Measure, AvailableMemoryStaysWithinA256MiBCgroup) {
     EXPECT_LE(result[0], limit);
     EXPECT_GT(result[0], limit / 2);  // the child itself uses a few pages, not half
 }
+
+// core_share: what the balancer counts on for a PE beside other programs (fair-scheduler split).
+TEST(CoreShare, OtherProgramsFillingTheRestLeaveHalf) {
+    constexpr std::uint64_t kSecond = 1000000000ULL;
+    // Alone: nobody else used the CPU, whatever the PE itself used.
+    EXPECT_DOUBLE_EQ(1.0, mosix::rt::core_share(kSecond, kSecond / 10, 0));
+    EXPECT_DOUBLE_EQ(1.0, mosix::rt::core_share(kSecond, kSecond, 0));
+    // One CPU-bound program took all the time the PE left: half, however little the PE used.
+    EXPECT_DOUBLE_EQ(0.5, mosix::rt::core_share(kSecond, kSecond / 5, kSecond * 4 / 5));
+    EXPECT_DOUBLE_EQ(0.5, mosix::rt::core_share(kSecond, kSecond / 2, kSecond / 2));
+    // A program that took half of what was left: two thirds.
+    EXPECT_NEAR(2.0 / 3, mosix::rt::core_share(kSecond, kSecond / 2, kSecond / 4), 1e-12);
+    // Beyond three programs' worth it stops falling (a bound, not a measurement), and an empty
+    // period says nothing.
+    EXPECT_DOUBLE_EQ(0.25, mosix::rt::core_share(kSecond, kSecond / 2, 10 * kSecond));
+    EXPECT_DOUBLE_EQ(1.0, mosix::rt::core_share(0, 0, 0));
+}
+
+TEST(CoreShare, BusyTimeOfACpuCountsWhatRunsThere) {
+    cpu_set_t old_set, one;
+    ASSERT_EQ(0, sched_getaffinity(0, sizeof old_set, &old_set));
+    int cpu = sched_getcpu();
+    ASSERT_GE(cpu, 0);
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    ASSERT_EQ(0, sched_setaffinity(0, sizeof one, &one));  // stay on it while spinning
+    std::optional<std::uint64_t> before = mosix::rt::core_busy_ns(cpu);
+    std::uint64_t spin = 0;
+    for (std::uint64_t end = mosix::rt::thread_cpu_ns() + 100000000ULL; mosix::rt::thread_cpu_ns() < end;)
+        spin = spin + 1;
+    std::optional<std::uint64_t> after = mosix::rt::core_busy_ns(cpu);
+    sched_setaffinity(0, sizeof old_set, &old_set);
+    ASSERT_TRUE(before.has_value() && after.has_value());
+    // 100 ms of this thread's CPU time on that CPU; /proc/stat counts in 10 ms ticks.
+    EXPECT_GE(*after - *before, 80000000ULL) << "spun " << spin << " times";
+    EXPECT_FALSE(mosix::rt::core_busy_ns(1 << 20).has_value());  // no such CPU
+}
