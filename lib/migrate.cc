@@ -64,6 +64,7 @@ struct SegmentFetch {
 struct Resolve {
     std::uint32_t tag = kTagResolve;
     int* pending;
+    HeldMessage* held;  // the held message being fetched, or null (an unexpected one)
 };
 
 std::unordered_map<int, Arrival> arrivals;
@@ -96,14 +97,17 @@ void copy_local_rendezvous(rt::Rank* receiver, Unexpected* u) {
     request_complete(sender);
 }
 
-// Starts fetching a rendezvous message from another PE into `buf` (the leaving rank's memory);
-// *pending counts the fetches still running.
-void start_resolve(void* desc, void* buf, std::size_t n, int* pending) {
-    auto* f = new Resolve{kTagResolve, pending};
-    if (rt::net::transport_fetch(desc, buf, n, f))
+// Starts fetching a rendezvous message from another PE into `buf` (the leaving rank's memory, or
+// `held`'s bytes); *pending counts the fetches still running.
+void start_resolve(void* desc, void* buf, std::size_t n, int* pending, HeldMessage* held) {
+    auto* f = new Resolve{kTagResolve, pending, held};
+    if (held) held->fetching = true;
+    if (rt::net::transport_fetch(desc, buf, n, f)) {
+        if (held) held->fetching = false;
         delete f;
-    else
+    } else {
         ++*pending;
+    }
 }
 
 // Same-PE rendezvous sends of `r` wait in receivers' queues, which read r's buffer when they
@@ -138,7 +142,7 @@ bool ready_to_leave(rt::Rank* r) {
                 u->heap_data = rt::rank_alloc(r, std::max<std::size_t>(u->env.bytes, 1));
                 u->remote = nullptr;
                 unresolved = true;
-                start_resolve(desc, u->heap_data, u->env.bytes, &pending);
+                start_resolve(desc, u->heap_data, u->env.bytes, &pending, nullptr);
             }
         }
         for (HeldMessage* h : s.held) {
@@ -146,11 +150,14 @@ bool ready_to_leave(rt::Rank* r) {
                 h->data.resize(h->wire.bytes);
                 h->rendezvous = nullptr;
                 unresolved = true;
-                start_resolve(desc, h->data.data(), h->data.size(), &pending);
+                start_resolve(desc, h->data.data(), h->data.size(), &pending, h);
             }
         }
         bool waited = pending > 0 || s.fetches_in_flight > 0;
         while (pending > 0 || s.fetches_in_flight > 0) rt::progress_network();
+        // A held message's predecessor may have come while its bytes were on their way: it was
+        // left held then, deliver it now.
+        if (unresolved) release_held(r, -1);
         if (!unresolved && !waited) break;  // no network ran since the pass: nothing new came
     }
     return true;
@@ -303,6 +310,7 @@ void migrate_fetch_done(void* ctx, bool ok) {
     if (!ok) rt::fail_job(1, "a migration could not fetch its data: a PE is gone");
     if (tag == kTagResolve) {
         auto* f = static_cast<Resolve*>(ctx);
+        if (f->held) f->held->fetching = false;
         --*f->pending;
         delete f;
         return;

@@ -124,21 +124,27 @@ bool receive_in_order(rt::Rank* dst, const WireHeader& w, const void* data, std:
     }
     bool kept = arrive(dst, w, data, rendezvous);
     ++expected;
-    // Release the successors that were waiting for this one.
+    release_held(dst, w.src_world);
+    return kept;
+}
+
+void release_held(rt::Rank* dst, int src_world) {
+    RankState& ds = state_of(dst);
     for (bool progressed = true; progressed && !ds.held.empty();) {
         progressed = false;
         for (std::size_t i = 0; i < ds.held.size(); ++i) {
             HeldMessage* h = ds.held[i];
-            if (h->wire.src_world != w.src_world || h->wire.seq != expected) continue;
+            int src = h->wire.src_world;
+            if ((src_world >= 0 && src != src_world) || h->fetching || h->wire.seq != recv_seq_of(ds, src))
+                continue;
             ds.held.erase(ds.held.begin() + static_cast<std::ptrdiff_t>(i));
             arrive(dst, h->wire, h->data.data(), h->rendezvous);
-            ++expected;
+            ++recv_seq_of(ds, src);
             delete h;
             progressed = true;
             break;
         }
     }
-    return kept;
 }
 
 bool hold_behind_remote(RankState& sender, int src_world, rt::Rank* dest, RankState& ds, const Envelope& env,

@@ -25,6 +25,9 @@ struct HeldMessage {
     WireHeader wire;
     std::vector<unsigned char> data;  // eager bytes
     void* rendezvous = nullptr;       // or the transport's descriptor of a rendezvous message
+    // Its bytes are being fetched into `data` (its rank is getting ready to leave): it must stay
+    // held, even once it is next in order, until they are all there.
+    bool fetching = false;
 };
 
 // Starts a send to a rank on another PE; `req` completes when the transport is done with `buf`.
@@ -44,6 +47,10 @@ bool hold_behind_remote(RankState& sender, int src_world, rt::Rank* dest, RankSt
 // Returns true if it kept the rendezvous descriptor.
 bool receive_in_order(rt::Rank* dst, const WireHeader& w, const void* data, std::size_t len,
                       void* rendezvous);
+
+// Delivers the held messages from `src_world` that are next in order (all sources if -1) and no
+// longer being fetched.
+void release_held(rt::Rank* dst, int src_world);
 
 // The first bytes of every context pointer handed to the transport say what it is, so one pair
 // of completion handlers serves requests and the migration protocol's own records.

@@ -60,6 +60,11 @@ foreach(k 2 3)
   set_tests_properties(netns.migration_storm_${k}_hosts PROPERTIES TIMEOUT 180 LABELS "netns;migration"
                        SKIP_RETURN_CODE 77)
 endforeach()
+add_test(NAME netns.migration_storm_3_hosts_balanced
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/netns/migrate_across_hosts.sh storm_balanced $<TARGET_FILE:mosexec>
+                 $<TARGET_FILE:migration_storm> 3)
+set_tests_properties(netns.migration_storm_3_hosts_balanced PROPERTIES TIMEOUT 180 LABELS "netns;migration"
+                     SKIP_RETURN_CODE 77)
 add_test(NAME netns.migration_solver_2_hosts
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/netns/migrate_across_hosts.sh solver $<TARGET_FILE:mosexec>
                  $<TARGET_FILE:solver> 2)

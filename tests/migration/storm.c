@@ -96,6 +96,7 @@ struct storm {
     uint64_t rng;       /* migration decisions only */
     uint64_t sum, msgs, bytes, collectives;
     uint64_t migrations, skipped;
+    int trail[8][4]; /* the last moves (round, phase, from, to), printed with a failure */
     double migrate_seconds, migrate_longest;
     int round, phase; /* where we are, for error messages */
     MPI_Comm sub;     /* MPI_COMM_WORLD split three ways */
@@ -138,6 +139,13 @@ static void fail(const struct storm* st, const char* fmt, ...) {
     va_end(ap);
     fprintf(stderr, "storm FAILED: rank %d on PE %d, round %d, %s: %s\n", st->rank, where(), st->round,
             st->phase >= 0 && st->phase < PH_COUNT ? phase_names[st->phase] : "collectives", what);
+    /* Where the rank has been lately: most faults of a moving rank show up a move or two later. */
+    uint64_t shown = st->migrations < 8 ? st->migrations : 8;
+    for (uint64_t k = st->migrations - shown; k < st->migrations; ++k) {
+        const int* t = st->trail[k % 8];
+        fprintf(stderr, "storm: rank %d move %" PRIu64 ": round %d, %s, PE %d -> %d\n", st->rank, k, t[0],
+                t[1] >= 0 && t[1] < PH_COUNT ? phase_names[t[1]] : "collectives", t[2], t[3]);
+    }
     fflush(stderr);
     MPI_Abort(MPI_COMM_WORLD, 1);
     exit(1); /* not reached: MPI_Abort ends the job */
@@ -266,6 +274,8 @@ static void maybe_migrate(struct storm* st) {
     if (now != to)
         fail(st, "mosix_migrate_to(%d) from PE %d returned MPI_SUCCESS but the rank runs on PE %d", to, here,
              now);
+    int* t = st->trail[st->migrations % 8];
+    t[0] = st->round, t[1] = st->phase, t[2] = here, t[3] = to;
     ++st->migrations;
     st->migrate_seconds += dt;
     if (dt > st->migrate_longest) st->migrate_longest = dt;
@@ -325,10 +335,19 @@ static void verify(struct storm* st, int s, int i, const uint64_t* buf, const MP
              s, want_seq, want_bytes, m.tag, got_bytes);
     struct header h;
     memcpy(&h, buf, sizeof h);
+    if (h.magic != kMagic) {
+        const unsigned char* b = (const unsigned char*)buf;
+        int zeros = 0;
+        for (int k = 0; k < got_bytes; ++k) zeros += b[k] == 0;
+        fprintf(stderr, "storm: rank %d: %d of %d bytes zero, byte after: 0x%02x, buffer %p\n", st->rank,
+                zeros, got_bytes, b[got_bytes], (const void*)buf);
+    }
     if (h.magic != kMagic)
         fail(st,
-             "message from rank %d (expected seq %" PRIu64 "): bad magic 0x%08" PRIx32 " (corrupt header)", s,
-             want_seq, h.magic);
+             "message from rank %d (expected seq %" PRIu64
+             ", message %d, tag %d, %d bytes): bad magic "
+             "0x%08" PRIx32 " (corrupt header)",
+             s, want_seq, i, status->MPI_TAG, got_bytes, h.magic);
     if (h.sender != s || h.receiver != st->rank)
         fail(st, "message from rank %d (expected seq %" PRIu64 ") says it is from rank %d to rank %d", s,
              want_seq, h.sender, h.receiver);
@@ -396,7 +415,12 @@ static int send_all(struct storm* st, int migrate_between, MPI_Request** reqs, u
 }
 
 static void free_all(uint64_t** bufs, int n) {
-    for (int i = 0; i < n; ++i) free(bufs[i]);
+    /* A send that completes before the library is done with its buffer then shows as a bad magic
+     * at the receiver instead of passing unseen. */
+    for (int i = 0; i < n; ++i) {
+        memset(bufs[i], 0xAB, sizeof(struct header));
+        free(bufs[i]);
+    }
     free(bufs);
 }
 
@@ -422,6 +446,9 @@ static void phase_posted(struct storm* st) {
             struct msgdesc m = describe(&st->cfg, st->round, st->phase, s, st->rank, i);
             /* A little larger than needed, so a wrong length would show in MPI_Get_count. */
             rbuf[k] = alloc(st, (long)msg_bytes(m.nwords) + 64, 1);
+            /* Not zero: a receive that completes without its bytes written shows as 0xcd, one that
+             * was handed zeros as 0. */
+            memset(rbuf[k], 0xCD, msg_bytes(m.nwords) + 64);
             MPI_Irecv(rbuf[k], (int)msg_bytes(m.nwords) + 64, MPI_BYTE, s,
                       m.recv == RECV_ANY_TAG ? MPI_ANY_TAG : m.tag, MPI_COMM_WORLD, &rreq[k]);
             from[k] = s;

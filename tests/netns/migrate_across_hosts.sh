@@ -4,6 +4,9 @@
 # veth links, ranks moving between hosts while they communicate.
 #   storm   PROGRAM is tests/migration/storm: it must print "storm ok" with at least 100
 #           migrations (it checks every message, every collective and the job's checksum itself)
+#   storm_balanced  the storm for longer with the balancer acting five times a second on gossip
+#           twenty times a second: its moves land at any library call, between the storm's own
+#           (this is what caught a rank leaving with a held message half fetched)
 #   solver  PROGRAM is the solver, run with --migrate-every: its checksum must equal that of one
 #           rank that never moves, and it must report migrations
 # Exits 77 (ctest: skipped) without root, network namespaces or unshare. Not for sanitizer builds
@@ -14,9 +17,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/hosts.sh"
 
 case $mode in
-storm | solver) ;;
+storm | storm_balanced | solver) ;;
 *)
-    echo "usage: migrate_across_hosts.sh storm|solver MOSEXEC PROGRAM [K]" >&2
+    echo "usage: migrate_across_hosts.sh storm|storm_balanced|solver MOSEXEC PROGRAM [K]" >&2
     exit 2
     ;;
 esac
@@ -40,6 +43,9 @@ if [ "$mode" = solver ]; then
     echo "$want"
     # shellcheck disable=SC2086
     set -- "$prog" $args --migrate-every 50
+elif [ "$mode" = storm_balanced ]; then
+    export MOSIX_LB=refine MOSIX_LB_PERIOD=0.2 MOSIX_GOSSIP_PERIOD=0.05
+    set -- "$prog" --rounds 40
 else
     set -- "$prog" --rounds 20
 fi
