@@ -41,18 +41,21 @@ struct options {
     long imbalance;     /* cost factor of the hot rows; 1: none */
     long hot_rows;      /* 0: a quarter of the rows */
     long hot_moves;     /* 0: the hot region stays */
+    long checkpoint_at; /* 0: no checkpoint */
 };
 
 static const char usage[] =
     "usage: solver [--nx N] [--ny N] [--iters N] [--tol X] [--migrate-every K]\n"
-    "              [--imbalance F [--hot-rows H] [--hot-moves K]]\n"
+    "              [--imbalance F [--hot-rows H] [--hot-moves K]] [--checkpoint-at K]\n"
     "  --nx, --ny         grid width and height, 3..1048576 (default 256)\n"
     "  --iters            most iterations, >= 1 (default 1000)\n"
     "  --tol              stop once no cell changes by more than X, >= 0 (default 1e-6)\n"
     "  --migrate-every K  mosix only: every K iterations each rank moves to another PE, >= 1\n"
     "  --imbalance F      cells of the hot region cost F times as much, 1..1000 (default 1)\n"
     "  --hot-rows H       rows in the hot region, >= 1 (default a quarter of --ny)\n"
-    "  --hot-moves K      every K iterations the hot region moves down by H rows, >= 1\n";
+    "  --hot-moves K      every K iterations the hot region moves down by H rows, >= 1\n"
+    "  --checkpoint-at K  mosix only: checkpoint the job before iteration K, >= 1 (needs mosexec\n"
+    "                     --checkpoint-dir; mosexec --restart then resumes from there)\n";
 
 static int parse_long(const char* text, long lo, long hi, long* out) {
     char* end = NULL;
@@ -75,7 +78,7 @@ static int parse(int argc, char** argv, int rank, struct options* o) {
         int known = !strcmp(name, "--nx") || !strcmp(name, "--ny") || !strcmp(name, "--iters") ||
                     !strcmp(name, "--tol") || !strcmp(name, "--migrate-every") ||
                     !strcmp(name, "--imbalance") || !strcmp(name, "--hot-rows") ||
-                    !strcmp(name, "--hot-moves");
+                    !strcmp(name, "--hot-moves") || !strcmp(name, "--checkpoint-at");
         if (!known) {
             if (rank == 0) fprintf(stderr, "solver: unknown option '%s'\n%s", name, usage);
             return 2;
@@ -97,6 +100,8 @@ static int parse(int argc, char** argv, int rank, struct options* o) {
             ok = parse_long(value, 1, MAX_EDGE, &o->hot_rows);
         } else if (!strcmp(name, "--hot-moves")) {
             ok = parse_long(value, 1, 1000000000L, &o->hot_moves);
+        } else if (!strcmp(name, "--checkpoint-at")) {
+            ok = parse_long(value, 1, 1000000000L, &o->checkpoint_at);
         } else {
             char* end = NULL;
             errno = 0;
@@ -114,6 +119,10 @@ static int parse(int argc, char** argv, int rank, struct options* o) {
 #ifndef MOSIX_MPI
     if (o->migrate_every) {
         if (rank == 0) fprintf(stderr, "solver: --migrate-every needs mosix (mosix_migrate_to)\n");
+        return 2;
+    }
+    if (o->checkpoint_at) {
+        if (rank == 0) fprintf(stderr, "solver: --checkpoint-at needs mosix (mosix_checkpoint)\n");
         return 2;
     }
 #endif
@@ -159,7 +168,7 @@ int main(int argc, char** argv) {
     int rank = 0, size = 0;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
-    struct options o = {256, 256, 1000, 1e-6, 0, 1, 0, 0};
+    struct options o = {256, 256, 1000, 1e-6, 0, 1, 0, 0, 0};
     int verdict = parse(argc, argv, rank, &o);
     if (verdict) {
         MPI_Finalize();
@@ -204,6 +213,9 @@ int main(int argc, char** argv) {
         /* Staggered by rank, so some rank moves in most iterations while its neighbours' halos are
          * on the way to it, rather than all at once. */
         if (o.migrate_every && iter > 0 && (iter + rank) % o.migrate_every == 0) moves += hop(npes, &rng);
+        /* Everything the rest of the run needs is in this rank's memory (stack and heap): a job
+         * restarted from here, on any number of PEs, finishes exactly as this one does. */
+        if (o.checkpoint_at && iter == o.checkpoint_at) mosix_checkpoint();
 #endif
         MPI_Sendrecv(u + nx, rows ? (int)nx : 0, MPI_DOUBLE, up, 0, u + (rows + 1) * nx, (int)nx, MPI_DOUBLE,
                      down, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);

@@ -126,6 +126,9 @@ Launch plan_launch(const Options& o) {
     if (o.lb) l.env.emplace_back("MOSIX_LB", *o.lb);
     if (o.lb_period) l.env.emplace_back("MOSIX_LB_PERIOD", *o.lb_period);
     if (o.gossip_period) l.env.emplace_back("MOSIX_GOSSIP_PERIOD", *o.gossip_period);
+    if (o.checkpoint_dir) l.env.emplace_back("MOSIX_CHECKPOINT_DIR", *o.checkpoint_dir);
+    if (o.checkpoint_keep) l.env.emplace_back("MOSIX_CHECKPOINT_KEEP", std::to_string(*o.checkpoint_keep));
+    if (o.restart) l.env.emplace_back("MOSIX_RESTART", *o.restart);
     if (o.verbose) l.env.emplace_back("MOSIX_VERBOSE", std::to_string(o.verbose));
     // UCX must not patch mmap or malloc: the slot allocator owns them (DESIGN.md, "Known traps").
     // They must be set before UCX loads, i.e. before the program starts; a user's own value wins.

@@ -6,6 +6,8 @@
 #include "mosexec_options.hpp"
 
 #include <getopt.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
@@ -13,6 +15,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+
+#include "runtime/checkpoint_format.hpp"
 
 #ifndef MOSIX_VERSION_STRING
 #define MOSIX_VERSION_STRING "unknown"
@@ -24,32 +29,39 @@ namespace {
 
 constexpr long long kMaxRanks = 1LL << 24;  // the runtime's limit (runtime.cc, read_config)
 constexpr unsigned long long kMinStack = 64ULL * 1024;
+constexpr int kMaxCheckpointKeep = 1000;
 
 constexpr const char* kUsage = R"(Usage: mosexec [options] -n N program [args...]
+       mosexec [options] --restart P program [args...]
 
 Runs N ranks of an MPI program built with mosixcc/mosixcxx, CMake's mosix::mpi or pkg-config mosix,
 on one or more PEs (processes), on this machine or on several hosts.
 
 Options:
-  -n, --np N             number of ranks, 1 to 16777216 (required)
-      --pes P            number of PEs, 1 to N (default: the slots of --host/--hostfile, the
-                         Slurm allocation's tasks, or this machine's cores; at most N)
-      --host LIST        hosts as name[:slots],... e.g. node1:4,node2:4 (default: this machine)
-      --hostfile FILE    hosts in an Open MPI hostfile: lines "name [slots=N]"
-      --tag-output       prefix every line of output with the PE it came from: "[pe 3] "
-      --mpirun-arg ARG   pass ARG on to mpirun (repeat for several: --mpirun-arg --mca ...)
-      --stack-size SIZE  stack of each rank, e.g. 512K, 8M, 1G (at least 64K; default 8M)
-      --dry-run          print the command that would start the job, and exit
-      --lb MODE          automatic load balancing: refine (default: a few moves at a time),
-                         greedy (full rebalance each period) or off
-      --lb-period S      seconds between balancing decisions (default 1)
-      --gossip-period S  seconds between load reports to a random PE (default: half of --lb-period)
-      --topology         print this host's topology (hwloc) and where the PEs and ranks would go,
-                         then exit 0 without running anything (-n and the program are optional)
-  -v, --verbose          log the balancer's decisions (rank, from, to, why); twice: also each
-                         PE's measured load, speed and memory every period
-  -h, --help             print this help and exit
-      --version          print the version and exit
+  -n, --np N               number of ranks, 1 to 16777216 (required unless --restart)
+      --pes P              number of PEs, 1 to N (default: the slots of --host/--hostfile, the
+                           Slurm allocation's tasks, or this machine's cores; at most N)
+      --host LIST          hosts as name[:slots],... e.g. node1:4,node2:4 (default: this machine)
+      --hostfile FILE      hosts in an Open MPI hostfile: lines "name [slots=N]"
+      --tag-output         prefix every line of output with the PE it came from: "[pe 3] "
+      --mpirun-arg ARG     pass ARG on to mpirun (repeat for several: --mpirun-arg --mca ...)
+      --stack-size SIZE    stack of each rank, e.g. 512K, 8M, 1G (at least 64K; default 8M)
+      --dry-run            print the command that would start the job, and exit
+      --lb MODE            automatic load balancing: refine (default: a few moves at a time),
+                           greedy (full rebalance each period) or off
+      --lb-period S        seconds between balancing decisions (default 1)
+      --gossip-period S    seconds between load reports to a random PE (default: half of --lb-period)
+      --checkpoint-dir D   where mosix_checkpoint() writes checkpoints, as D/ckpt-N (created if
+                           missing; default with --restart: the directory P's checkpoint is in)
+      --checkpoint-keep K  committed checkpoints to keep, 1 to 1000 (default 2)
+      --restart P          restart the job from checkpoint P, or from the newest one in directory P;
+                           -n defaults to its rank count, and the program must be the same build
+      --topology           print this host's topology (hwloc) and where the PEs and ranks would go,
+                           then exit 0 without running anything (-n and the program are optional)
+  -v, --verbose            log the balancer's decisions (rank, from, to, why); twice: also each
+                           PE's measured load, speed and memory every period
+  -h, --help               print this help and exit
+      --version            print the version and exit
 
 Options end at the program name: everything after it is passed to the program untouched
 (use -- before a program whose name starts with '-').
@@ -77,6 +89,9 @@ enum LongOnly {
     kLbPeriod,
     kGossipPeriod,
     kTopology,
+    kCheckpointDir,
+    kCheckpointKeep,
+    kRestart,
 };
 
 // A period in seconds for the runtime: a plain decimal between 0.01 and 3600.
@@ -112,6 +127,37 @@ std::optional<unsigned long long> parse_size(const std::string& text) {
     return v << shift;
 }
 
+// `given` as an absolute path, for PEs that may start in another directory (a remote host's
+// daemon): "." components, repeated and trailing slashes dropped; ".." is kept, as only the
+// file system knows what it leads to through a symbolic link.
+std::string absolute_path(const std::string& given, const char* flag) {
+    if (given.empty()) usage_error("%s needs a path, got ''", flag);
+    std::error_code ec;
+    std::filesystem::path whole = std::filesystem::absolute(given, ec);
+    if (ec) usage_error("%s '%s': %s", flag, given.c_str(), ec.message().c_str());
+    std::filesystem::path clean;
+    for (const auto& part : whole)
+        if (!part.empty() && part != ".") clean /= part;
+    return clean.string();
+}
+
+// --checkpoint-dir: made like `mkdir -p`, so that the PEs find a directory they can write in.
+std::string make_checkpoint_dir(const std::string& given) {
+    std::string dir = absolute_path(given, "--checkpoint-dir");
+    struct stat st;
+    if (stat(dir.c_str(), &st) != 0) {
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        if (ec || stat(dir.c_str(), &st) != 0)
+            usage_error("--checkpoint-dir '%s' cannot be created: %s", given.c_str(),
+                        (ec ? ec.message() : std::string(std::strerror(errno))).c_str());
+    }
+    if (!S_ISDIR(st.st_mode)) usage_error("--checkpoint-dir '%s' is not a directory", given.c_str());
+    if (access(dir.c_str(), W_OK | X_OK) != 0)
+        usage_error("--checkpoint-dir '%s' cannot be written to: %s", given.c_str(), std::strerror(errno));
+    return dir;
+}
+
 }  // namespace
 
 void usage_error(const char* fmt, ...) {
@@ -141,10 +187,13 @@ Options parse_options(int argc, char** argv) {
         {"gossip-period", required_argument, nullptr, kGossipPeriod},
         {"verbose", no_argument, nullptr, 'v'},
         {"topology", no_argument, nullptr, kTopology},
+        {"checkpoint-dir", required_argument, nullptr, kCheckpointDir},
+        {"checkpoint-keep", required_argument, nullptr, kCheckpointKeep},
+        {"restart", required_argument, nullptr, kRestart},
         {nullptr, 0, nullptr, 0},
     };
     Options o;
-    std::optional<std::string> np, pes, stack;
+    std::optional<std::string> np, pes, stack, checkpoint_dir, checkpoint_keep, restart;
     bool help = false, version = false;
     opterr = 0;  // our own messages, one line each
     optind = 1;
@@ -195,6 +244,15 @@ Options parse_options(int argc, char** argv) {
             case kTopology:
                 o.topology = true;
                 break;
+            case kCheckpointDir:
+                checkpoint_dir = optarg;
+                break;
+            case kCheckpointKeep:
+                checkpoint_keep = optarg;
+                break;
+            case kRestart:
+                restart = optarg;
+                break;
             case ':': {
                 std::string name = argv[optind - 1];
                 usage_error("option %s needs a value", name.substr(0, name.find('=')).c_str());
@@ -214,19 +272,43 @@ Options parse_options(int argc, char** argv) {
         std::exit(0);
     }
 
-    if (!np && !o.topology) usage_error("missing -n N, the number of ranks");
+    if (!np && !restart && !o.topology) usage_error("missing -n N, the number of ranks");
     if (np) {
         auto n = parse_count(*np);
         if (!n || *n < 1 || *n > kMaxRanks)
             usage_error("-n needs a number of ranks from 1 to %lld, got '%s'", kMaxRanks, np->c_str());
         o.nranks = *n;
     }
+    if (checkpoint_keep) {
+        auto k = parse_count(*checkpoint_keep);
+        if (!k || *k < 1 || *k > kMaxCheckpointKeep)
+            usage_error("--checkpoint-keep needs a count between 1 and %d, got '%s'", kMaxCheckpointKeep,
+                        checkpoint_keep->c_str());
+        o.checkpoint_keep = static_cast<int>(*k);
+    }
+    if (restart) {
+        // The checkpoint's manifest says how many ranks it holds; the PEs read the rest themselves
+        // (and check that the program is the build that made it).
+        o.restart = absolute_path(*restart, "--restart");
+        mosix::rt::ckpt::CheckpointReader reader(*o.restart);
+        if (!reader.ok()) usage_error("cannot restart from %s: %s", restart->c_str(), reader.error().c_str());
+        if (reader.nranks() < 1 || reader.nranks() > kMaxRanks)
+            usage_error("cannot restart from %s: checkpoint %s holds %d ranks", restart->c_str(),
+                        reader.path().c_str(), reader.nranks());
+        if (np && o.nranks != reader.nranks())
+            usage_error("--restart %s: the checkpoint holds %d ranks, -n asked for %lld", restart->c_str(),
+                        reader.nranks(), o.nranks);
+        o.nranks = reader.nranks();
+        if (!checkpoint_dir) o.checkpoint_dir = std::filesystem::path(reader.path()).parent_path().string();
+    }
+    bool nranks_known = np || restart;
     if (pes) {
         auto p = parse_count(*pes);
-        if ((!p || *p < 1) && np)
+        if ((!p || *p < 1) && nranks_known)
             usage_error("--pes needs a number of PEs from 1 to %lld, got '%s'", o.nranks, pes->c_str());
         if (!p || *p < 1) usage_error("--pes needs a number of PEs of at least 1, got '%s'", pes->c_str());
-        if (np && *p > o.nranks) usage_error("--pes %lld is more than the %lld ranks", *p, o.nranks);
+        if (nranks_known && *p > o.nranks)
+            usage_error("--pes %lld is more than the %lld ranks", *p, o.nranks);
         o.pes = *p;
     }
     if (stack) {
@@ -244,6 +326,10 @@ Options parse_options(int argc, char** argv) {
                     o.gossip_period->c_str());
     if (o.host_list && o.hostfile) usage_error("--host and --hostfile cannot be used together");
     if (o.topology) return o;  // nothing runs: the program, if any, is not looked at
+    // Made even for --dry-run, so that the command it prints also works typed by hand.
+    if (checkpoint_dir) o.checkpoint_dir = make_checkpoint_dir(*checkpoint_dir);
+    if (optind >= argc && restart)
+        usage_error("no program given: --restart needs the program that made the checkpoint");
     if (optind >= argc) usage_error("no program given");
     o.command.assign(argv + optind, argv + argc);
     return o;

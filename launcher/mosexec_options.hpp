@@ -20,9 +20,14 @@ struct Options {
     std::optional<std::string> lb;             // --lb: off, greedy or refine
     std::optional<std::string> lb_period;      // --lb-period, seconds as given (checked)
     std::optional<std::string> gossip_period;  // --gossip-period, seconds as given (checked)
-    int verbose = 0;                           // -v, repeatable
-    bool topology = false;             // --topology: report where things would go (-n and program optional)
-    std::vector<std::string> command;  // program and its arguments
+    // --checkpoint-dir, made absolute and created; with --restart alone, the restored checkpoint's
+    // root, so that the restarted job goes on checkpointing where it left off.
+    std::optional<std::string> checkpoint_dir;
+    std::optional<int> checkpoint_keep;  // --checkpoint-keep, 1..1000
+    std::optional<std::string> restart;  // --restart, made absolute; -n is the checkpoint's rank count
+    int verbose = 0;                     // -v, repeatable
+    bool topology = false;               // --topology: report where things would go (-n and program optional)
+    std::vector<std::string> command;    // program and its arguments
 };
 
 // Parses and validates argv; prints help or version and exits 0 when asked, exits 2 on an error.

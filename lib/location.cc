@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "checkpoint.hpp"
 #include "migrate.hpp"
 #include "remote.hpp"
 #include "runtime/gossip.hpp"
@@ -162,6 +163,10 @@ bool migrate_on_control(const WireHeader& w, const void* data, std::size_t len, 
         case WireKind::segment:
             if (!rendezvous) rt::fail_job(1, "internal: a migrating rank's memory arrived eagerly");
             return arrival_on_segment(w, rendezvous);
+        case WireKind::checkpoint_part:
+        case WireKind::checkpoint_resume:
+            if (rendezvous) rt::fail_job(1, "internal: a checkpoint message arrived as a rendezvous");
+            return checkpoint_on_control(w, data, len);
         case WireKind::message:
             break;
     }

@@ -20,24 +20,6 @@ void location_hooks(rt::MigrationHooks* hooks);  // location.cc
 
 namespace {
 
-// What travels ahead of the memory: the control block's fields and where the memory goes.
-struct RankRecord {
-    int rank;
-    int exit_code;
-    int library_depth;
-    bool started;
-    bool has_lib;
-    boost::context::detail::fcontext_t context;
-    void* locals;
-    void (*before_leaving)(int, int, void*);
-    void (*after_arriving)(int, int, void*);
-    void* hook_arg;
-    void* heap;
-    std::uint64_t heap_bytes;
-    void* stack;
-    std::uint64_t stack_bytes;
-};
-
 // A rank on its way out: the headers and record stay here until the transport is done with them.
 struct Departure {
     std::uint32_t tag = kTagDeparture;
@@ -121,48 +103,6 @@ void hand_over_local_sends(rt::Rank* r, RankState& s) {
     }
 }
 
-// Runs on the rank. Brings every byte that belongs to the rank but lives elsewhere into its
-// memory: same-PE rendezvous senders' buffers (copied; the sender completes) and rendezvous
-// messages from other PEs (fetched), and waits for fetches into it to finish (they need nothing
-// from anyone). Its own sends to other PEs may stay in flight; those to same-PE ranks are
-// handed over. So a rank can always leave: a move never waits for another rank.
-bool ready_to_leave(rt::Rank* r) {
-    if (!r->lib) return true;
-    RankState& s = state_of(r);
-    hand_over_local_sends(r, s);
-    // Fetching lets the network run, and new rendezvous messages may arrive meanwhile: go on
-    // until a pass finds nothing left to bring in.
-    for (;;) {
-        int pending = 0;
-        bool unresolved = false;
-        for (Unexpected* u = s.queues.unexpected.head; u; u = u->next) {
-            if (u->rendezvous) {
-                copy_local_rendezvous(r, u);
-            } else if (void* desc = u->remote) {
-                u->heap_data = rt::rank_alloc(r, std::max<std::size_t>(u->env.bytes, 1));
-                u->remote = nullptr;
-                unresolved = true;
-                start_resolve(desc, u->heap_data, u->env.bytes, &pending, nullptr);
-            }
-        }
-        for (HeldMessage* h : s.held) {
-            if (void* desc = h->rendezvous) {
-                h->data.resize(h->wire.bytes);
-                h->rendezvous = nullptr;
-                unresolved = true;
-                start_resolve(desc, h->data.data(), h->data.size(), &pending, h);
-            }
-        }
-        bool waited = pending > 0 || s.fetches_in_flight > 0;
-        while (pending > 0 || s.fetches_in_flight > 0) rt::progress_network();
-        // A held message's predecessor may have come while its bytes were on their way: it was
-        // left held then, deliver it now.
-        if (unresolved) release_held(r, -1);
-        if (!unresolved && !waited) break;  // no network ran since the pass: nothing new came
-    }
-    return true;
-}
-
 void finish_departure(Departure* d) {
     int rank = d->rank;
     delete d;
@@ -181,9 +121,7 @@ void depart(rt::Rank* r) {
     int target = r->departure_target;
     unsigned version = rt::location_version(r->id) + 1;
     rt::RankImage image = rt::rank_image(r);
-    RankRecord rec{r->id,      r->exit_code,     r->library_depth,  r->started,        r->lib != nullptr,
-                   r->context, r->locals,        r->before_leaving, r->after_arriving, r->hook_arg,
-                   image.heap, image.heap_bytes, image.stack,       image.stack_bytes};
+    RankRecord rec = record_of(r, image);
     auto* d = new Departure;
     d->rank = r->id;
     ++busy(r->id);
@@ -226,16 +164,7 @@ void try_install(int rank) {
     int expected = (rec.heap_bytes ? 1 : 0) + 1;
     if (a.segments < expected) return;
     rt::Rank* r = rt::rank_control_block(rank);
-    r->exit_code = rec.exit_code;
-    r->library_depth = rec.library_depth;
-    r->started = rec.started;
-    r->context = rec.context;
-    r->locals = rec.locals;
-    r->before_leaving = rec.before_leaving;
-    r->after_arriving = rec.after_arriving;
-    r->hook_arg = rec.hook_arg;
-    r->blocked_in = nullptr;
-    r->migrate_to = -1;
+    install_record(r, rec);
     unsigned version = a.version;
     std::vector<unsigned char> record = std::move(a.record);
     arrivals.erase(it);
@@ -247,6 +176,67 @@ void try_install(int rank) {
 }
 
 }  // namespace
+
+// Runs on the rank. Brings every byte that belongs to the rank but lives elsewhere into its
+// memory: same-PE rendezvous senders' buffers (copied; the sender completes) and rendezvous
+// messages from other PEs (fetched), and waits for fetches into it to finish (they need nothing
+// from anyone). Its own sends to other PEs may stay in flight; those to same-PE ranks are
+// handed over. So a rank can always leave: a move never waits for another rank.
+bool ready_to_leave(rt::Rank* r) {
+    if (!r->lib) return true;
+    RankState& s = state_of(r);
+    hand_over_local_sends(r, s);
+    // Fetching lets the network run, and new rendezvous messages may arrive meanwhile: go on
+    // until a pass finds nothing left to bring in.
+    for (;;) {
+        int pending = 0;
+        bool unresolved = false;
+        for (Unexpected* u = s.queues.unexpected.head; u; u = u->next) {
+            if (u->rendezvous) {
+                copy_local_rendezvous(r, u);
+            } else if (void* desc = u->remote) {
+                u->heap_data = rt::rank_alloc(r, std::max<std::size_t>(u->env.bytes, 1));
+                u->remote = nullptr;
+                unresolved = true;
+                start_resolve(desc, u->heap_data, u->env.bytes, &pending, nullptr);
+            }
+        }
+        for (HeldMessage* h : s.held) {
+            if (void* desc = h->rendezvous) {
+                h->data.resize(h->wire.bytes);
+                h->rendezvous = nullptr;
+                unresolved = true;
+                start_resolve(desc, h->data.data(), h->data.size(), &pending, h);
+            }
+        }
+        bool waited = pending > 0 || s.fetches_in_flight > 0;
+        while (pending > 0 || s.fetches_in_flight > 0) rt::progress_network();
+        // A held message's predecessor may have come while its bytes were on their way: it was
+        // left held then, deliver it now.
+        if (unresolved) release_held(r, -1);
+        if (!unresolved && !waited) break;  // no network ran since the pass: nothing new came
+    }
+    return true;
+}
+
+RankRecord record_of(const rt::Rank* r, const rt::RankImage& image) {
+    return RankRecord{r->id,      r->exit_code,     r->library_depth,  r->started,        r->lib != nullptr,
+                      r->context, r->locals,        r->before_leaving, r->after_arriving, r->hook_arg,
+                      image.heap, image.heap_bytes, image.stack,       image.stack_bytes};
+}
+
+void install_record(rt::Rank* r, const RankRecord& rec) {
+    r->exit_code = rec.exit_code;
+    r->library_depth = rec.library_depth;
+    r->started = rec.started;
+    r->context = rec.context;
+    r->locals = rec.locals;
+    r->before_leaving = rec.before_leaving;
+    r->after_arriving = rec.after_arriving;
+    r->hook_arg = rec.hook_arg;
+    r->blocked_in = nullptr;
+    r->migrate_to = -1;
+}
 
 void sent_from_here(int rank) { ++busy(rank); }
 

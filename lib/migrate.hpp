@@ -16,12 +16,36 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "rank_state.hpp"
+#include "runtime/migration.hpp"
 #include "wire.hpp"
 
 namespace mosix::lib {
+
+// What travels ahead of a rank's memory when it moves (and heads its image in a checkpoint): the
+// control block's fields and where the memory goes.
+struct RankRecord {
+    int rank;
+    int exit_code;
+    int library_depth;
+    bool started;
+    bool has_lib;
+    boost::context::detail::fcontext_t context;
+    void* locals;
+    void (*before_leaving)(int, int, void*);
+    void (*after_arriving)(int, int, void*);
+    void* hook_arg;
+    void* heap;
+    std::uint64_t heap_bytes;
+    void* stack;
+    std::uint64_t stack_bytes;
+};
+RankRecord record_of(const rt::Rank* r, const rt::RankImage& image);
+// Sets the control block's fields from a record (the rank is not runnable yet).
+void install_record(rt::Rank* r, const RankRecord& rec);
 
 // Transport receive handler for every kind but `message`, and for messages whose rank is not
 // here. Returns true if it kept the rendezvous descriptor.
@@ -50,6 +74,10 @@ bool complete_away_request(const WireHeader& w);  // kind request_done, for a ra
 // migrate.cc: the arrival side.
 bool arrival_on_migrate(const WireHeader& w, const void* data, std::size_t len);
 bool arrival_on_segment(const WireHeader& w, void* rendezvous);
+
+// migrate.cc: brings home every byte of `r` that lives elsewhere and waits for fetches into it
+// (a migration point, and a checkpoint's drain). Always returns true.
+bool ready_to_leave(rt::Rank* r);
 
 // migrate_state.cc: the library state of a rank, as bytes that rebuild it on another PE. pack
 // releases everything of `s` that lives on this PE's heap and leaves the records in the rank's own

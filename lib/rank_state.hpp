@@ -80,6 +80,7 @@ struct RankState {
     int last_source = -1;                             // recv_seq's entry for the last source
     std::uint64_t* last_source_seq = nullptr;
     std::vector<struct HeldMessage*> held;  // arrived ahead of a predecessor
+    std::uint64_t checkpoint_seq = 0;       // number of the last checkpoint taken (0: none yet)
 
     RankState() = default;
     RankState(const RankState&) = delete;

@@ -13,12 +13,13 @@
 namespace mosix::rt {
 
 enum class RankState : std::uint8_t {
-    ready,      // in the run queue
-    running,    // the fiber on the CPU
-    blocked,    // waiting for wake()
-    done,       // its main returned; the stack is released
-    departing,  // suspended at a migration point, about to be sent to another PE
-    away,       // lives on another PE (or has not arrived here yet)
+    ready,          // in the run queue
+    running,        // the fiber on the CPU
+    blocked,        // waiting for wake()
+    done,           // its main returned; the stack is released
+    departing,      // suspended at a migration point, about to be sent to another PE
+    away,           // lives on another PE (or has not arrived here yet)
+    checkpointing,  // suspended while its image is written; resumed once the whole job's is
 };
 
 struct Rank {
@@ -44,6 +45,9 @@ struct Rank {
     // and when the rank arrived here (monotonic seconds; hysteresis for the balancer).
     std::uint64_t run_ticks = 0;
     double arrived_at = 0;
+    // Set when the rank was rebuilt from a checkpoint (mosexec --restart), for the library call
+    // it was suspended in to see; cleared by that call.
+    bool restored = false;
 };
 
 }  // namespace mosix::rt

@@ -17,6 +17,7 @@
 
 #include "affinity.hpp"
 #include "balancer.hpp"
+#include "checkpoint.hpp"
 #include "control.hpp"
 #include "crash.hpp"
 #include "fiber.hpp"
@@ -351,11 +352,19 @@ int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** 
     p.finished_ranks = 0;
     p.finished_unreported = 0;
     p.slept_ns = 0;
+    // A restarted job rebuilds its ranks from their images instead of starting them afresh.
+    std::string restart = restart_source();
+    std::vector<Rank*> to_restore;
     for (int i = 0; i < n; ++i) {
         Rank* r = &p.ranks[static_cast<std::size_t>(i)];
         r->id = i;
         if (p.location[static_cast<std::size_t>(i)] != id.pe) {
             r->state = RankState::away;  // lives elsewhere
+            continue;
+        }
+        if (!restart.empty()) {
+            r->state = RankState::away;  // until its image is in place
+            to_restore.push_back(r);
             continue;
         }
         r->stack_size = p.slots.stack_size();
@@ -375,6 +384,7 @@ int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** 
         if (std::string why = net::transport_init(id, handlers); !why.empty())
             fail_job(1, "PE %d: cannot start the UCX transport: %s", id.pe, why.c_str());
     }
+    if (!restart.empty()) restore_ranks(restart, to_restore);
     balancer_start(p.balancer);
     run_scheduler();
     std::fflush(stdout);

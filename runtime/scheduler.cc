@@ -15,6 +15,7 @@
 #include <string>
 
 #include "balancer.hpp"
+#include "checkpoint.hpp"
 #include "control.hpp"
 #include "fiber.hpp"
 #include "measure.hpp"
@@ -162,6 +163,8 @@ void run_scheduler() {
             finish_rank(r);
         else if (r->state == RankState::departing)
             depart(r);
+        else if (r->state == RankState::checkpointing)
+            checkpoint_suspended(r);
     }
 }
 

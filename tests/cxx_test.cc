@@ -197,11 +197,12 @@ TEST(Cxx, MosixCalls) {
                   } catch (const mosix::Error& e) {
                       EXPECT_EQ(MPI_ERR_ARG, e.error_class());
                   }
-                  try {
+                  try {  // no checkpoint directory here (or, in the sanitizer build, no support)
                       mosix::checkpoint();
                       ADD_FAILURE();
                   } catch (const mosix::Error& e) {
-                      EXPECT_EQ(MPI_ERR_UNSUPPORTED_OPERATION, e.error_class());
+                      EXPECT_TRUE(e.error_class() == MPI_ERR_OTHER ||
+                                  e.error_class() == MPI_ERR_UNSUPPORTED_OPERATION);
                   }
                   char host[4];
                   int pe = -1;
@@ -211,9 +212,11 @@ TEST(Cxx, MosixCalls) {
               }));
 }
 
-TEST(Cxx, CheckpointIsFatalUnderTheDefaultHandler) {
+TEST(Cxx, CheckpointWithoutADirectoryIsFatalUnderTheDefaultHandler) {
+    unsetenv("MOSIX_CHECKPOINT_DIR");
     EXPECT_EXIT(run_ranks(1, [] { mosix_checkpoint(); }), testing::ExitedWithCode(1),
-                "checkpoint/restart is not available yet");
+                "mosix_checkpoint: (no checkpoint directory: run the job with mosexec --checkpoint-dir|"
+                "this build keeps rank memory on the PE heap)");
 }
 
 // Environment owns MPI_Init/MPI_Finalize when it is the one that initializes.

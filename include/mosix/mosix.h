@@ -18,8 +18,10 @@
  * decides. It moves only at a library call (every MPI_ and mosix_ call is a migration point), so
  * code between calls never sees the move. docs/migration.md says what moves with a rank (its
  * stack, heap, pending requests and messages) and what does not (globals, its own mmap, files,
- * threads). Checkpoint/restart arrives in a later version: mosix_checkpoint() reports
- * MPI_ERR_UNSUPPORTED_OPERATION ("checkpoint/restart is not available yet").
+ * threads).
+ *
+ * Checkpoint/restart: mosix_checkpoint() writes the whole job to disk; `mosexec --restart DIR`
+ * starts it again from there, on any number of PEs and hosts (docs/checkpoint.md).
  */
 #ifndef MOSIX_MOSIX_H
 #define MOSIX_MOSIX_H
@@ -74,10 +76,18 @@ int mosix_on_migration(mosix_migration_hook before_leaving, mosix_migration_hook
  * outside MPI_Init..MPI_Finalize. */
 int mosix_balance(void);
 
-/* Writes a checkpoint of the whole job from which mosexec can restart it.
- * Outcomes: always MPI_ERR_UNSUPPORTED_OPERATION for now, with the message "checkpoint/restart is
- * not available yet" (fatal under the default error handler); MPI_ERR_OTHER outside
- * MPI_Init..MPI_Finalize. */
+/* Writes a checkpoint of the whole job, from which `mosexec --restart` can start it again on any
+ * number of PEs and hosts. Collective: every rank of MPI_COMM_WORLD calls it, and it returns once
+ * the checkpoint is committed on disk (in the directory given by `mosexec --checkpoint-dir`, as
+ * DIR/ckpt-N; older ones beyond --checkpoint-keep are removed). Messages in flight are taken in
+ * first, so a rank may call it with receives posted and messages waiting. In a restarted job the
+ * ranks wake up returning from this call, with their memory, requests and messages as they were.
+ * What is not in a rank's memory is not in a checkpoint: open files, sockets, threads, the
+ * program's own mmap regions.
+ * Outcomes: MPI_SUCCESS (after writing, or after a restart); MPI_ERR_OTHER if the job has no
+ * checkpoint directory or outside MPI_Init..MPI_Finalize; MPI_ERR_UNSUPPORTED_OPERATION in builds
+ * where rank memory is not in the rank's slot (the AddressSanitizer build). A failure to write
+ * (disk full, permissions) ends the job with a message naming the file. */
 int mosix_checkpoint(void);
 
 /* Rank-local storage: the answer to mutable globals. Ranks share a PE's globals, so a variable

@@ -729,7 +729,7 @@ public:
     }
 };
 
-// Checkpoints the job; throws Error(MPI_ERR_UNSUPPORTED_OPERATION) until checkpointing exists.
+// Checkpoints the job (collective, see mosix_checkpoint); throws Error if it cannot.
 inline void checkpoint() {
     detail::set_errors_return(MPI_COMM_WORLD);
     detail::check(mosix_checkpoint(), "mosix_checkpoint");

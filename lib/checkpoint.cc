@@ -1,0 +1,300 @@
+// checkpoint.cc — checkpoint/restart, the library's half: the consistent point, each rank's image,
+// PE 0 committing the checkpoint, and rebuilding ranks from it. The runtime's half (suspending and
+// resuming ranks, start-up of a restarted job) is runtime/checkpoint.hpp; the files are
+// runtime/checkpoint_format.hpp's.
+//
+// mosix_checkpoint() is collective over MPI_COMM_WORLD. Every rank, inside it:
+//  1. learns the checkpoint's number from rank 0;
+//  2. drains: it tells every rank how many messages it sent it from another PE (an alltoall of
+//     its per-pair sequence counters) and waits until it has taken in as many from each; then it
+//     brings home every byte that is its own but lives elsewhere (a rendezvous message's bytes, a
+//     same-PE sender's buffer: migrate.cc's ready_to_leave) and waits for its own sends to finish.
+//     Same-PE messages need no counting: they are in the receiver's queues as soon as sent.
+//  3. meets the others in a barrier: no message of the program is in flight any more, and none
+//     will be until everyone goes on;
+//  4. suspends. Its PE then writes its image — the same record, library state, touched heap and
+//     stack in use that a migration sends — as part rank-N, and tells PE 0. PE 0 commits the
+//     checkpoint when it has every rank's part, prunes old ones, and tells every PE to resume.
+// A restarted job (MOSIX_RESTART) builds each PE's ranks from their parts instead of starting
+// them: they wake up inside the mosix_checkpoint call that wrote them, on any number of PEs.
+#include "checkpoint.hpp"
+
+#include <dirent.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "coll/coll.hpp"
+#include "errors.hpp"
+#include "migrate.hpp"
+#include "runtime/checkpoint.hpp"
+#include "runtime/checkpoint_format.hpp"
+#include "runtime/runtime.hpp"
+#include "runtime/scheduler.hpp"
+
+namespace mosix::lib {
+
+namespace {
+
+using rt::ckpt::CheckpointReader;
+using rt::ckpt::CheckpointWriter;
+using rt::ckpt::PartRecord;
+
+// Heads every rank's part.
+struct ImageHeader {
+    static constexpr std::uint32_t kMagic = 0x6d636b31;  // "mck1"
+    static constexpr std::uint32_t kVersion = 1;
+    std::uint32_t magic;
+    std::uint32_t version;
+    std::uint64_t lib_bytes;  // the library state that follows the header
+    RankRecord record;        // then heap (record.heap_bytes) and stack (record.stack_bytes)
+};
+
+// This PE's share of the checkpoint being written.
+struct Writing {
+    std::unique_ptr<CheckpointWriter> writer;
+    std::uint64_t seq = 0;
+    int parts = 0;            // PE 0: parts listed, its own and the other PEs'
+    std::uint64_t bytes = 0;  // PE 0: their total size
+    std::chrono::steady_clock::time_point started;
+};
+Writing writing;
+
+std::string checkpoint_root() {
+    const char* d = std::getenv("MOSIX_CHECKPOINT_DIR");
+    return d ? d : "";
+}
+
+int checkpoints_kept() {
+    const char* k = std::getenv("MOSIX_CHECKPOINT_KEEP");
+    int n = k ? std::atoi(k) : 2;
+    return n >= 1 ? n : 2;
+}
+
+std::string part_name(int rank) { return "rank-" + std::to_string(rank); }
+
+void or_fail(const std::string& why) {
+    if (!why.empty()) rt::fail_job(1, "checkpoint: %s", why.c_str());
+}
+
+// The highest N of a committed D/ckpt-N, 0 if none: a new job numbers on from there, so the newest
+// checkpoint in D is always the latest one written.
+std::uint64_t newest_in(const std::string& root) {
+    std::uint64_t newest = 0;
+    DIR* d = opendir(root.c_str());
+    if (!d) return 0;
+    while (dirent* e = readdir(d)) {
+        const char* name = e->d_name;
+        if (std::strncmp(name, "ckpt-", 5) != 0) continue;
+        char* end = nullptr;
+        unsigned long long n = std::strtoull(name + 5, &end, 10);
+        if (end != name + 5 && *end == '\0' && n > newest) newest = n;
+    }
+    closedir(d);
+    return newest;
+}
+
+void open_writer(std::uint64_t seq) {
+    if (writing.writer && writing.seq == seq) return;
+    writing.writer = std::make_unique<CheckpointWriter>(checkpoint_root(), seq, rt::checkpoint_build_id(),
+                                                        rt::world_size());
+    writing.seq = seq;
+    writing.parts = 0;
+    writing.bytes = 0;
+    writing.started = std::chrono::steady_clock::now();
+    or_fail(writing.writer->error());
+}
+
+void resume(std::uint64_t seq) {
+    if (writing.seq == seq) writing.writer.reset();
+    rt::resume_checkpointed();
+}
+
+// PE 0: one more part of checkpoint `seq` is on disk; once all are, commit and let everyone go on.
+void part_written(std::uint64_t seq, const PartRecord* elsewhere, std::uint64_t size) {
+    open_writer(seq);
+    if (elsewhere) or_fail(writing.writer->add_record(*elsewhere));
+    writing.bytes += size;
+    if (++writing.parts < rt::world_size()) return;
+    or_fail(writing.writer->commit());
+    std::string path = writing.writer->path();
+    or_fail(rt::ckpt::prune(checkpoint_root(), checkpoints_kept()));
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - writing.started).count();
+    double mib = static_cast<double>(writing.bytes) / (1 << 20);
+    std::fprintf(stderr, "mosix: checkpoint %llu written: %s, %d ranks, %.1f MiB in %.2f s (%.0f MiB/s)\n",
+                 static_cast<unsigned long long>(seq), path.c_str(), rt::world_size(), mib, seconds,
+                 seconds > 0 ? mib / seconds : 0.0);
+    WireHeader w{};
+    w.kind = WireKind::checkpoint_resume;
+    w.src_world = -1;
+    w.seq = seq;
+    for (int pe = 1; pe < rt::npes(); ++pe) send_control(pe, w, {});
+    resume(seq);
+}
+
+// Scheduler: `r` is suspended at its checkpoint; write its part.
+void write_rank(rt::Rank* r) {
+    auto* s = static_cast<RankState*>(r->lib);
+    std::uint64_t seq = s->checkpoint_seq;
+    open_writer(seq);
+    rt::RankImage image = rt::rank_image(r);
+    // The state as bytes, rebuilt at once: the rank goes on here afterwards.
+    std::vector<unsigned char> lib = pack_rank_state(s);
+    unpack_rank_state(r, lib.data(), lib.size());
+    ImageHeader h{ImageHeader::kMagic, ImageHeader::kVersion, lib.size(), record_of(r, image)};
+    CheckpointWriter& w = *writing.writer;
+    or_fail(w.open_part(part_name(r->id)));
+    or_fail(w.append(&h, sizeof h));
+    or_fail(w.append(lib.data(), lib.size()));
+    if (image.heap_bytes) or_fail(w.append(image.heap, image.heap_bytes));
+    or_fail(w.append(image.stack, image.stack_bytes));
+    or_fail(w.close_part());
+    const PartRecord& written = w.parts().back();
+    if (rt::this_pe() == 0) return part_written(seq, nullptr, written.size);
+    WireHeader m{};
+    m.kind = WireKind::checkpoint_part;
+    m.src_world = -1;
+    m.seq = seq;
+    m.bytes = sizeof written;
+    auto p = reinterpret_cast<const unsigned char*>(&written);
+    send_control(0, m, std::vector<unsigned char>(p, p + sizeof written));
+}
+
+// Reads exactly n bytes of the open part (the last read also checks its checksum).
+std::string read_exact(CheckpointReader& reader, void* buf, std::size_t n, const std::string& part) {
+    auto* at = static_cast<unsigned char*>(buf);
+    while (n > 0) {
+        std::size_t got = 0;
+        if (std::string why = reader.read_chunk(at, n, &got); !why.empty()) return why;
+        if (got == 0) return "checkpoint " + reader.path() + ": part " + part + " ends early";
+        at += got;
+        n -= got;
+    }
+    return {};
+}
+
+void restore_rank(CheckpointReader& reader, rt::Rank* r, const std::string& path) {
+    std::string part = part_name(r->id);
+    auto failed = [&](const std::string& why) {
+        rt::fail_job(1, "cannot restart from %s: %s", path.c_str(), why.c_str());
+    };
+    if (std::string why = reader.open_part(part); !why.empty()) failed(why);
+    ImageHeader h;
+    if (std::string why = read_exact(reader, &h, sizeof h, part); !why.empty()) failed(why);
+    if (h.magic != ImageHeader::kMagic || h.version != ImageHeader::kVersion || h.record.rank != r->id)
+        failed("part " + part + " is not the image of rank " + std::to_string(r->id));
+    const RankRecord& rec = h.record;
+    std::vector<unsigned char> lib(h.lib_bytes);
+    if (std::string why = read_exact(reader, lib.data(), lib.size(), part); !why.empty()) failed(why);
+    // The addresses are checked against the rank's slot before anything is written there.
+    if (!rt::prepare_rank_memory(r->id, rec.heap, rec.heap_bytes) ||
+        !rt::prepare_rank_memory(r->id, rec.stack, rec.stack_bytes))
+        failed("part " + part + " places the rank's memory outside its slot");
+    if (rec.heap_bytes)
+        if (std::string why = read_exact(reader, rec.heap, rec.heap_bytes, part); !why.empty()) failed(why);
+    if (std::string why = read_exact(reader, rec.stack, rec.stack_bytes, part); !why.empty()) failed(why);
+    unsigned char extra;
+    std::size_t got = 0;
+    if (std::string why = reader.read_chunk(&extra, 1, &got); !why.empty()) failed(why);
+    if (got != 0) failed("part " + part + " is longer than the image it holds");
+    reader.close_part();
+    install_record(r, rec);
+    r->restored = true;
+    if (!rt::rank_arrived(r, rec.heap_bytes != 0))
+        failed("the heap of rank " + std::to_string(r->id) + " is damaged");
+    if (rec.has_lib) unpack_rank_state(r, lib.data(), lib.size());
+}
+
+void restore_ranks(const std::string& path, const std::vector<rt::Rank*>& ranks) {
+    CheckpointReader reader(path);
+    if (!reader.ok()) rt::fail_job(1, "cannot restart from %s: %s", path.c_str(), reader.error().c_str());
+    if (std::string why = reader.check_build(rt::checkpoint_build_id()); !why.empty())
+        rt::fail_job(1, "cannot restart from %s: %s", path.c_str(), why.c_str());
+    if (reader.nranks() != rt::world_size())
+        rt::fail_job(1, "cannot restart from %s: it holds %d ranks, the job has %d", reader.path().c_str(),
+                     reader.nranks(), rt::world_size());
+    for (rt::Rank* r : ranks) restore_rank(reader, r, reader.path());
+    if (rt::this_pe() == 0)
+        std::fprintf(stderr, "mosix: restarting from %s (checkpoint %llu, %d ranks, %d PEs)\n",
+                     reader.path().c_str(), static_cast<unsigned long long>(reader.sequence()),
+                     reader.nranks(), rt::npes());
+}
+
+// Step 2 of the protocol (see the top of the file), on the calling rank.
+void drain(rt::Rank* self, const Comm& world) {
+    int n = rt::world_size();
+    std::vector<std::uint64_t> sent(static_cast<std::size_t>(n), 0), owed(static_cast<std::size_t>(n), 0);
+    for (const auto& [dest, count] : self_state().send_seq) sent[static_cast<std::size_t>(dest)] = count;
+    coll::alltoall(sent.data(), sizeof(std::uint64_t), owed.data(), sizeof(std::uint64_t), world);
+    for (;;) {
+        const RankState& s = self_state();
+        int src = 0;
+        for (; src < n; ++src) {
+            auto it = s.recv_seq.find(src);
+            if ((it == s.recv_seq.end() ? 0 : it->second) < owed[static_cast<std::size_t>(src)]) break;
+        }
+        if (src == n) break;
+        rt::progress_network();
+        rt::yield();
+    }
+    ready_to_leave(self);
+    while (self_state().sends_in_flight > 0) {
+        rt::progress_network();
+        rt::yield();
+    }
+}
+
+const bool registered = [] {
+    rt::CheckpointHooks hooks{};
+    hooks.write_rank = write_rank;
+    hooks.restore_ranks = restore_ranks;
+    rt::set_checkpoint_hooks(hooks);
+    return true;
+}();
+
+}  // namespace
+
+int prepare_checkpoint(const char* call) {
+    if (!rt::checkpoint_supported())
+        return raise_error(MPI_COMM_WORLD, MPI_ERR_UNSUPPORTED_OPERATION, call,
+                           "this build keeps rank memory on the PE heap (sanitizer build or rank heaps "
+                           "off): it cannot write checkpoints");
+    std::string root = checkpoint_root();
+    if (root.empty())
+        return raise_error(MPI_COMM_WORLD, MPI_ERR_OTHER, call,
+                           "no checkpoint directory: run the job with mosexec --checkpoint-dir DIR (or "
+                           "set MOSIX_CHECKPOINT_DIR)");
+    rt::Rank* self = rt::this_rank();
+    const Comm& world = *comm_get(MPI_COMM_WORLD);
+    std::uint64_t seq = 0;
+    if (world.rank == 0) {
+        std::uint64_t last = self_state().checkpoint_seq;
+        seq = (last ? last : newest_in(root)) + 1;
+    }
+    coll::bcast(&seq, sizeof seq, 0, world);
+    drain(self, world);
+    coll::barrier(*comm_get(MPI_COMM_WORLD));
+    self_state().checkpoint_seq = seq;
+    return MPI_SUCCESS;
+}
+
+bool checkpoint_on_control(const WireHeader& w, const void* data, std::size_t len) {
+    if (w.kind == WireKind::checkpoint_resume) {
+        resume(w.seq);
+        return false;
+    }
+    PartRecord rec;
+    if (rt::this_pe() != 0 || len != sizeof rec)
+        rt::fail_job(1, "internal: a checkpoint part record reached PE %d (%zu bytes)", rt::this_pe(), len);
+    std::memcpy(&rec, data, sizeof rec);
+    part_written(w.seq, &rec, rec.size);
+    return false;
+}
+
+}  // namespace mosix::lib
