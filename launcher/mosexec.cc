@@ -30,6 +30,7 @@
 #include "mosexec_options.hpp"
 #include "mosexec_supervise.hpp"
 #include "mosexec_topology.hpp"
+#include "runtime/checkpoint_format.hpp"
 
 int main(int argc, char** argv) {
     using namespace mosexec;
@@ -45,5 +46,23 @@ int main(int argc, char** argv) {
         return 0;
     }
     apply_environment(launch);
-    return launch.via_mpirun ? supervise(launch, o.tag_output) : run_direct(launch);
+    if (!launch.via_mpirun) return run_direct(launch);
+    for (int restarts = 0;; ++restarts) {
+        bool pe_lost = false;
+        int status = supervise(launch, o.tag_output, &pe_lost);
+        if (status == 0 || !pe_lost || restarts >= o.restart_on_failure) return status;
+        // Recovery: the newest committed checkpoint (a half-written one is never read).
+        mosix::rt::ckpt::CheckpointReader newest(*o.checkpoint_dir);
+        if (!newest.ok()) {
+            std::fprintf(stderr, "mosexec: a PE was lost and there is no checkpoint to restart from (%s)\n",
+                         newest.error().c_str());
+            return status;
+        }
+        std::fprintf(stderr,
+                     "mosexec: a PE was lost: restarting the job from %s (restart %d of at most %d)\n",
+                     newest.path().c_str(), restarts + 1, o.restart_on_failure);
+        o.restart = newest.path();
+        launch = plan_launch(o);
+        apply_environment(launch);
+    }
 }

@@ -56,6 +56,9 @@ Options:
       --checkpoint-keep K  committed checkpoints to keep, 1 to 1000 (default 2)
       --restart P          restart the job from checkpoint P, or from the newest one in directory P;
                            -n defaults to its rank count, and the program must be the same build
+      --restart-on-failure[=N]  when a PE dies (killed, crashed, its host lost), start the job again
+                           from the newest checkpoint in --checkpoint-dir, at most N times
+                           (default 3); needs --checkpoint-dir or --restart
       --topology           print this host's topology (hwloc) and where the PEs and ranks would go,
                            then exit 0 without running anything (-n and the program are optional)
   -v, --verbose            log the balancer's decisions (rank, from, to, why); twice: also each
@@ -92,6 +95,7 @@ enum LongOnly {
     kCheckpointDir,
     kCheckpointKeep,
     kRestart,
+    kRestartOnFailure,
 };
 
 // A period in seconds for the runtime: a plain decimal between 0.01 and 3600.
@@ -190,10 +194,11 @@ Options parse_options(int argc, char** argv) {
         {"checkpoint-dir", required_argument, nullptr, kCheckpointDir},
         {"checkpoint-keep", required_argument, nullptr, kCheckpointKeep},
         {"restart", required_argument, nullptr, kRestart},
+        {"restart-on-failure", optional_argument, nullptr, kRestartOnFailure},
         {nullptr, 0, nullptr, 0},
     };
     Options o;
-    std::optional<std::string> np, pes, stack, checkpoint_dir, checkpoint_keep, restart;
+    std::optional<std::string> np, pes, stack, checkpoint_dir, checkpoint_keep, restart, restart_on_failure;
     bool help = false, version = false;
     opterr = 0;  // our own messages, one line each
     optind = 1;
@@ -253,6 +258,9 @@ Options parse_options(int argc, char** argv) {
             case kRestart:
                 restart = optarg;
                 break;
+            case kRestartOnFailure:
+                restart_on_failure = optarg ? optarg : "3";
+                break;
             case ':': {
                 std::string name = argv[optind - 1];
                 usage_error("option %s needs a value", name.substr(0, name.find('=')).c_str());
@@ -299,7 +307,18 @@ Options parse_options(int argc, char** argv) {
             usage_error("--restart %s: the checkpoint holds %d ranks, -n asked for %lld", restart->c_str(),
                         reader.nranks(), o.nranks);
         o.nranks = reader.nranks();
+        o.restart = reader.path();  // the PEs open exactly the checkpoint checked here
         if (!checkpoint_dir) o.checkpoint_dir = std::filesystem::path(reader.path()).parent_path().string();
+    }
+    if (restart_on_failure) {
+        auto k = parse_count(*restart_on_failure);
+        if (!k || *k < 1 || *k > 100)
+            usage_error("--restart-on-failure needs a count between 1 and 100, got '%s'",
+                        restart_on_failure->c_str());
+        if (!checkpoint_dir && !restart)
+            usage_error(
+                "--restart-on-failure needs --checkpoint-dir (where the checkpoints to restart from are)");
+        o.restart_on_failure = static_cast<int>(*k);
     }
     bool nranks_known = np || restart;
     if (pes) {

@@ -25,9 +25,12 @@ struct Options {
     std::optional<std::string> checkpoint_dir;
     std::optional<int> checkpoint_keep;  // --checkpoint-keep, 1..1000
     std::optional<std::string> restart;  // --restart, made absolute; -n is the checkpoint's rank count
-    int verbose = 0;                     // -v, repeatable
-    bool topology = false;               // --topology: report where things would go (-n and program optional)
-    std::vector<std::string> command;    // program and its arguments
+    // --restart-on-failure: how many times a job whose PE died is started again from its newest
+    // checkpoint (0: never).
+    int restart_on_failure = 0;
+    int verbose = 0;                   // -v, repeatable
+    bool topology = false;             // --topology: report where things would go (-n and program optional)
+    std::vector<std::string> command;  // program and its arguments
 };
 
 // Parses and validates argv; prints help or version and exits 0 when asked, exits 2 on an error.

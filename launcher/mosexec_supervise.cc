@@ -64,6 +64,7 @@ public:
               });
           }) {}
     int run();
+    bool pe_lost() const { return !stop_signal_ && (killed_ || broken_); }
 
 private:
     void on_signal(const signalfd_siginfo& si);
@@ -345,6 +346,11 @@ int Supervisor::exit_status() {
 
 }  // namespace
 
-int supervise(const Launch& launch, bool tag_output) { return Supervisor(launch, tag_output).run(); }
+int supervise(const Launch& launch, bool tag_output, bool* pe_lost) {
+    Supervisor s(launch, tag_output);
+    int status = s.run();
+    if (pe_lost) *pe_lost = s.pe_lost();
+    return status;
+}
 
 }  // namespace mosexec

@@ -13,7 +13,9 @@
 
 namespace mosexec {
 
-// Runs the launch (launch.via_mpirun); returns mosexec's exit status.
-int supervise(const Launch& launch, bool tag_output);
+// Runs the launch (launch.via_mpirun); returns mosexec's exit status. *pe_lost (if given) says
+// whether the job ended because a PE died (killed by a signal, or its agent or mpirun vanished)
+// rather than by its own exit or an operator's signal: what --restart-on-failure recovers from.
+int supervise(const Launch& launch, bool tag_output, bool* pe_lost = nullptr);
 
 }  // namespace mosexec

@@ -71,11 +71,12 @@ mosix_checkpoint_cli_test(restart_ranks_mismatch 2
                           ${_mosexec} --restart root -n 3 true)
 mosix_checkpoint_cli_test(restart_no_program 2 "^mosexec: no program given: --restart needs the program"
                           ${_mosexec} --restart root)
-# A root: -n from the newest checkpoint's manifest, and the job goes on checkpointing into it.
+# A root: -n from the newest checkpoint's manifest, the PEs are told exactly that checkpoint, and
+# the job goes on checkpointing into the root.
 mosix_checkpoint_cli_test(restart_takes_ranks 0
-                          "^MOSIX_NRANKS=4 MOSIX_PES=1 MOSIX_CHECKPOINT_DIR=${_ckpt_cli}/root MOSIX_RESTART=${_ckpt_cli}/root "
+                          "^MOSIX_NRANKS=4 MOSIX_PES=1 MOSIX_CHECKPOINT_DIR=${_ckpt_cli}/root MOSIX_RESTART=${_ckpt_cli}/root/ckpt-00000002 "
                           ${_mosexec} --restart root --pes 1 --dry-run /bin/true)
-mosix_checkpoint_cli_test(restart_same_ranks 0 "^MOSIX_NRANKS=4 .* MOSIX_RESTART=${_ckpt_cli}/root "
+mosix_checkpoint_cli_test(restart_same_ranks 0 "^MOSIX_NRANKS=4 .* MOSIX_RESTART=${_ckpt_cli}/root/ckpt-00000002 "
                           ${_mosexec} -n 4 --restart root --pes 1 --dry-run /bin/true)
 # One checkpoint by name: its directory is the root.
 mosix_checkpoint_cli_test(restart_one_checkpoint 0
@@ -86,5 +87,5 @@ mosix_checkpoint_cli_test(restart_keeps_given_dir 0 " MOSIX_CHECKPOINT_DIR=${_ck
 # Through mpirun, as to other hosts: named with -x, and seen by a PE other than mosexec's own.
 mosix_checkpoint_cli_test(restart_forwarded 0 " -x MOSIX_CHECKPOINT_DIR .*-x MOSIX_CHECKPOINT_KEEP .*-x MOSIX_RESTART "
                           ${_mosexec} --restart root --checkpoint-keep 3 --pes 2 --dry-run /bin/true)
-mosix_checkpoint_cli_test(restart_reaches_pes 0 "^\\[pe 1\\] MOSIX_RESTART=${_ckpt_cli}/root$"
+mosix_checkpoint_cli_test(restart_reaches_pes 0 "^\\[pe 1\\] MOSIX_RESTART=${_ckpt_cli}/root/ckpt-00000002$"
                           ${_mosexec} --restart root --pes 2 --tag-output env)
