@@ -84,8 +84,9 @@ struct header {
 struct config {
     uint64_t seed;
     int rounds;
-    int permille; /* chance of a migration at each migration point, per thousand */
-    int migrate;  /* 0: decide migrations but do not make them */
+    int permille;         /* chance of a migration at each migration point, per thousand */
+    int migrate;          /* 0: decide migrations but do not make them */
+    int checkpoint_round; /* -1: none; else mosix_checkpoint() in that round, messages in flight */
 };
 
 struct storm {
@@ -496,6 +497,13 @@ static void phase_unexpected(struct storm* st) {
     uint64_t** sbuf;
     int nout = send_all(st, 0, &sreq, &sbuf);
     const int alone = eager_only(&st->cfg, st->round, st->phase, st->rank);
+    if (st->round == st->cfg.checkpoint_round) {
+        /* With this phase's sends started and not received: the checkpoint must take them in.
+         * A restarted job may have another number of PEs: migration targets follow it. */
+        int rc = mosix_checkpoint();
+        if (rc != MPI_SUCCESS) fail(st, "mosix_checkpoint returned %d", rc);
+        mosix_npes(&st->npes);
+    }
     MPI_Barrier(MPI_COMM_WORLD);  /* every message of this phase has been sent */
     if (alone) maybe_migrate(st); /* with unexpected messages queued for this rank */
     int start = (int)(hash4(st->cfg.seed, 6, (uint64_t)st->round, (uint64_t)st->rank, 0) % (uint64_t)n);
@@ -702,11 +710,13 @@ static void collectives(struct storm* st) {
 /* ---- set-up and the end ---------------------------------------------------------------------------- */
 
 static const char usage[] =
-    "usage: storm [--rounds R] [--seed S] [--permille P] [--no-migrate]\n"
+    "usage: storm [--rounds R] [--seed S] [--permille P] [--no-migrate] [--checkpoint-round K]\n"
     "  --rounds      rounds of the storm, 1..10000 (default 30)\n"
     "  --seed        pattern and migration seed (default 1)\n"
     "  --permille    chance of a migration at each migration point, per thousand, 0..1000 (default 12)\n"
-    "  --no-migrate  decide migrations but do not make them (also MOSIX_TEST_NO_MIGRATE=1)\n";
+    "  --no-migrate  decide migrations but do not make them (also MOSIX_TEST_NO_MIGRATE=1)\n"
+    "  --checkpoint-round K  mosix_checkpoint() in round K (0-based), with the unexpected phase's\n"
+    "                messages in flight; a job restarted from it finishes the storm the same way\n";
 
 /* Returns 0 on success, 2 on bad usage (reported by rank 0: every rank parses the same argv). */
 static int parse(int argc, char** argv, int rank, struct config* c) {
@@ -714,6 +724,7 @@ static int parse(int argc, char** argv, int rank, struct config* c) {
     c->rounds = 30;
     c->permille = 12;
     c->migrate = 1;
+    c->checkpoint_round = -1;
     const char* env = getenv("MOSIX_TEST_NO_MIGRATE");
     if (env && *env && strcmp(env, "0") != 0) c->migrate = 0;
     for (int i = 1; i < argc; ++i) {
@@ -731,6 +742,8 @@ static int parse(int argc, char** argv, int rank, struct config* c) {
             c->seed = (uint64_t)v;
         else if (!strcmp(argv[i], "--permille") && v >= 0 && v <= 1000)
             c->permille = (int)v;
+        else if (!strcmp(argv[i], "--checkpoint-round") && v >= 0 && v <= 10000)
+            c->checkpoint_round = (int)v;
         else
             goto bad;
         ++i;
