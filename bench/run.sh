@@ -12,6 +12,8 @@
 # sets its round trips per size; bench/migrate_hosts.sh runs it between two stand-in hosts.
 #
 # BALANCE=1 adds the load balancer's table (bench/balance.sh, about 9 minutes more).
+# CHECKPOINT=1 adds checkpoint and restart time and size against rank memory, 16-256 MiB, next to
+# the disk's write rate (bench/checkpoint.sh, under a minute more).
 set -eu
 build=${1:?usage: bench/run.sh BUILD_DIR}
 REPEAT=${REPEAT:-3}
@@ -106,5 +108,14 @@ if [ "${BALANCE:-0}" = 1 ]; then
     bstatus=0
     "$(dirname "$0")/balance.sh" "$build" || bstatus=$?
     [ $status != 0 ] || status=$bstatus
+fi
+
+if [ "${CHECKPOINT:-0}" = 1 ]; then
+    echo
+    echo "Checkpoint and restart: 8 ranks on 2 PEs, 16-256 MiB of rank memory (bench/checkpoint.sh)"
+    echo
+    cstatus=0
+    sh "$(dirname "$0")/checkpoint.sh" "$build" || cstatus=$?
+    [ $status != 0 ] || status=$cstatus
 fi
 exit $status  # a move that lost data (or any other failure) fails the whole run
