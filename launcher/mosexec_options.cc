@@ -54,6 +54,7 @@ Options:
       --checkpoint-dir D   where mosix_checkpoint() writes checkpoints, as D/ckpt-N (created if
                            missing; default with --restart: the directory P's checkpoint is in)
       --checkpoint-keep K  committed checkpoints to keep, 1 to 1000 (default 2)
+      --checkpoint-compress[=L]  compress checkpoints with zstd at level L, 1 to 19 (default 1)
       --restart P          restart the job from checkpoint P, or from the newest one in directory P;
                            -n defaults to its rank count, and the program must be the same build
       --restart-on-failure[=N]  when a PE dies (killed, crashed, its host lost), start the job again
@@ -96,6 +97,7 @@ enum LongOnly {
     kCheckpointKeep,
     kRestart,
     kRestartOnFailure,
+    kCheckpointCompress,
 };
 
 // A period in seconds for the runtime: a plain decimal between 0.01 and 3600.
@@ -195,10 +197,12 @@ Options parse_options(int argc, char** argv) {
         {"checkpoint-keep", required_argument, nullptr, kCheckpointKeep},
         {"restart", required_argument, nullptr, kRestart},
         {"restart-on-failure", optional_argument, nullptr, kRestartOnFailure},
+        {"checkpoint-compress", optional_argument, nullptr, kCheckpointCompress},
         {nullptr, 0, nullptr, 0},
     };
     Options o;
-    std::optional<std::string> np, pes, stack, checkpoint_dir, checkpoint_keep, restart, restart_on_failure;
+    std::optional<std::string> np, pes, stack, checkpoint_dir, checkpoint_keep, restart, restart_on_failure,
+        checkpoint_compress;
     bool help = false, version = false;
     opterr = 0;  // our own messages, one line each
     optind = 1;
@@ -261,6 +265,9 @@ Options parse_options(int argc, char** argv) {
             case kRestartOnFailure:
                 restart_on_failure = optarg ? optarg : "3";
                 break;
+            case kCheckpointCompress:
+                checkpoint_compress = optarg ? optarg : "1";
+                break;
             case ':': {
                 std::string name = argv[optind - 1];
                 usage_error("option %s needs a value", name.substr(0, name.find('=')).c_str());
@@ -309,6 +316,13 @@ Options parse_options(int argc, char** argv) {
         o.nranks = reader.nranks();
         o.restart = reader.path();  // the PEs open exactly the checkpoint checked here
         if (!checkpoint_dir) o.checkpoint_dir = std::filesystem::path(reader.path()).parent_path().string();
+    }
+    if (checkpoint_compress) {
+        auto level = parse_count(*checkpoint_compress);
+        if (!level || *level < 1 || *level > 19)
+            usage_error("--checkpoint-compress needs a zstd level between 1 and 19, got '%s'",
+                        checkpoint_compress->c_str());
+        o.checkpoint_compress = static_cast<int>(*level);
     }
     if (restart_on_failure) {
         auto k = parse_count(*restart_on_failure);

@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "checkpoint_image.hpp"
 #include "coll/coll.hpp"
 #include "errors.hpp"
 #include "migrate.hpp"
@@ -62,6 +63,8 @@ struct Writing {
     int parts = 0;            // PE 0: parts listed, its own and the other PEs'
     std::uint64_t bytes = 0;  // PE 0: their total size
     std::chrono::steady_clock::time_point started;
+    std::unique_ptr<Progress> progress;  // this PE's image bytes
+    Compression compression;
 };
 Writing writing;
 
@@ -107,11 +110,16 @@ void open_writer(std::uint64_t seq) {
     writing.parts = 0;
     writing.bytes = 0;
     writing.started = std::chrono::steady_clock::now();
+    writing.progress = std::make_unique<Progress>("checkpoint " + std::to_string(seq), "written", 0);
+    writing.compression = compression_from_environment();
     or_fail(writing.writer->error());
 }
 
 void resume(std::uint64_t seq) {
-    if (writing.seq == seq) writing.writer.reset();
+    if (writing.seq == seq) {
+        writing.writer.reset();
+        writing.progress.reset();
+    }
     rt::resume_checkpointed();
 }
 
@@ -127,8 +135,9 @@ void part_written(std::uint64_t seq, const PartRecord* elsewhere, std::uint64_t 
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - writing.started).count();
     double mib = static_cast<double>(writing.bytes) / (1 << 20);
-    std::fprintf(stderr, "mosix: checkpoint %llu written: %s, %d ranks, %.1f MiB in %.2f s (%.0f MiB/s)\n",
-                 static_cast<unsigned long long>(seq), path.c_str(), rt::world_size(), mib, seconds,
+    std::fprintf(stderr, "mosix: checkpoint %llu written: %s, %d ranks, %.1f MiB%s in %.2f s (%.0f MiB/s)\n",
+                 static_cast<unsigned long long>(seq), path.c_str(), rt::world_size(), mib,
+                 writing.compression.zstd ? " stored (zstd)" : "", seconds,
                  seconds > 0 ? mib / seconds : 0.0);
     WireHeader w{};
     w.kind = WireKind::checkpoint_resume;
@@ -150,10 +159,14 @@ void write_rank(rt::Rank* r) {
     ImageHeader h{ImageHeader::kMagic, ImageHeader::kVersion, lib.size(), record_of(r, image)};
     CheckpointWriter& w = *writing.writer;
     or_fail(w.open_part(part_name(r->id)));
-    or_fail(w.append(&h, sizeof h));
-    or_fail(w.append(lib.data(), lib.size()));
-    if (image.heap_bytes) or_fail(w.append(image.heap, image.heap_bytes));
-    or_fail(w.append(image.stack, image.stack_bytes));
+    {
+        ImageSink sink(w, writing.compression, writing.progress.get());
+        or_fail(sink.write(&h, sizeof h));
+        or_fail(sink.write(lib.data(), lib.size()));
+        if (image.heap_bytes) or_fail(sink.write(image.heap, image.heap_bytes));
+        or_fail(sink.write(image.stack, image.stack_bytes));
+        or_fail(sink.finish());
+    }
     or_fail(w.close_part());
     const PartRecord& written = w.parts().back();
     if (rt::this_pe() == 0) return part_written(seq, nullptr, written.size);
@@ -166,43 +179,31 @@ void write_rank(rt::Rank* r) {
     send_control(0, m, std::vector<unsigned char>(p, p + sizeof written));
 }
 
-// Reads exactly n bytes of the open part (the last read also checks its checksum).
-std::string read_exact(CheckpointReader& reader, void* buf, std::size_t n, const std::string& part) {
-    auto* at = static_cast<unsigned char*>(buf);
-    while (n > 0) {
-        std::size_t got = 0;
-        if (std::string why = reader.read_chunk(at, n, &got); !why.empty()) return why;
-        if (got == 0) return "checkpoint " + reader.path() + ": part " + part + " ends early";
-        at += got;
-        n -= got;
-    }
-    return {};
-}
-
-void restore_rank(CheckpointReader& reader, rt::Rank* r, const std::string& path) {
+void restore_rank(CheckpointReader& reader, rt::Rank* r, const std::string& path, Progress* progress) {
     std::string part = part_name(r->id);
     auto failed = [&](const std::string& why) {
         rt::fail_job(1, "cannot restart from %s: %s", path.c_str(), why.c_str());
     };
     if (std::string why = reader.open_part(part); !why.empty()) failed(why);
+    ImageSource source(reader, part, progress);
     ImageHeader h;
-    if (std::string why = read_exact(reader, &h, sizeof h, part); !why.empty()) failed(why);
+    if (std::string why = source.read(&h, sizeof h); !why.empty()) failed(why);
     if (h.magic != ImageHeader::kMagic || h.version != ImageHeader::kVersion || h.record.rank != r->id)
         failed("part " + part + " is not the image of rank " + std::to_string(r->id));
     const RankRecord& rec = h.record;
+    if (h.lib_bytes > (1u << 30))
+        failed("part " + part + " claims a library state of " + std::to_string(h.lib_bytes) + " bytes");
     std::vector<unsigned char> lib(h.lib_bytes);
-    if (std::string why = read_exact(reader, lib.data(), lib.size(), part); !why.empty()) failed(why);
-    // The addresses are checked against the rank's slot before anything is written there.
+    if (std::string why = source.read(lib.data(), lib.size()); !why.empty()) failed(why);
+    // The addresses are checked against the rank's slot before anything is written there; nothing
+    // runs before the whole part has been read and its checksum found right.
     if (!rt::prepare_rank_memory(r->id, rec.heap, rec.heap_bytes) ||
         !rt::prepare_rank_memory(r->id, rec.stack, rec.stack_bytes))
         failed("part " + part + " places the rank's memory outside its slot");
     if (rec.heap_bytes)
-        if (std::string why = read_exact(reader, rec.heap, rec.heap_bytes, part); !why.empty()) failed(why);
-    if (std::string why = read_exact(reader, rec.stack, rec.stack_bytes, part); !why.empty()) failed(why);
-    unsigned char extra;
-    std::size_t got = 0;
-    if (std::string why = reader.read_chunk(&extra, 1, &got); !why.empty()) failed(why);
-    if (got != 0) failed("part " + part + " is longer than the image it holds");
+        if (std::string why = source.read(rec.heap, rec.heap_bytes); !why.empty()) failed(why);
+    if (std::string why = source.read(rec.stack, rec.stack_bytes); !why.empty()) failed(why);
+    if (std::string why = source.finish(); !why.empty()) failed(why);
     reader.close_part();
     install_record(r, rec);
     r->restored = true;
@@ -219,7 +220,11 @@ void restore_ranks(const std::string& path, const std::vector<rt::Rank*>& ranks)
     if (reader.nranks() != rt::world_size())
         rt::fail_job(1, "cannot restart from %s: it holds %d ranks, the job has %d", reader.path().c_str(),
                      reader.nranks(), rt::world_size());
-    for (rt::Rank* r : ranks) restore_rank(reader, r, reader.path());
+    std::uint64_t total = 0;
+    for (rt::Rank* r : ranks)
+        if (const PartRecord* p = reader.find(part_name(r->id))) total += p->size;
+    Progress progress("restart from checkpoint " + std::to_string(reader.sequence()), "read", total);
+    for (rt::Rank* r : ranks) restore_rank(reader, r, reader.path(), &progress);
     if (rt::this_pe() == 0)
         std::fprintf(stderr, "mosix: restarting from %s (checkpoint %llu, %d ranks, %d PEs)\n",
                      reader.path().c_str(), static_cast<unsigned long long>(reader.sequence()),

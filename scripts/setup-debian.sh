@@ -9,6 +9,7 @@ packages=(
     libopenmpi-dev openmpi-bin libpmix-dev  # PMIx bootstrap (mpirun); Open MPI as the reference
     libhwloc-dev hwloc                   # topology
     libboost-context-dev                 # rank fibers
+    libzstd-dev                          # checkpoint compression
     libgtest-dev libgmock-dev            # tests
     iproute2 util-linux                  # tests: hosts as network namespaces (ip netns, unshare)
     procps time                          # tests: finding a job's processes (ps, pgrep); peak RSS

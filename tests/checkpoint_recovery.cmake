@@ -18,3 +18,8 @@ add_test(NAME checkpoint.storm_restart
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/checkpoint/storm_restart.sh $<TARGET_FILE:mosexec>
                  $<TARGET_FILE:migration_storm>)
 set_tests_properties(checkpoint.storm_restart PROPERTIES TIMEOUT 180 LABELS checkpoint)
+
+# Compressed checkpoints (mosexec --checkpoint-compress): smaller, restartable, damage refused.
+add_test(NAME checkpoint.compressed
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/checkpoint/compressed.sh $<TARGET_FILE:mosexec> $<TARGET_FILE:solver>)
+set_tests_properties(checkpoint.compressed PROPERTIES TIMEOUT 180 LABELS checkpoint)
