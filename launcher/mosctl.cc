@@ -1,4 +1,5 @@
-// mosctl — operator actions on running mosix jobs: `mosctl list`, `mosctl migrate RANK PE`.
+// mosctl — operator actions on running mosix jobs: `mosctl list`, `mosctl migrate RANK PE`,
+// `mosctl checkpoint`.
 //
 // Each job's mosexec listens on a control socket (control_socket.hpp: where it is, and the line
 // protocol); mosctl finds the jobs there (mosctl_jobs), sends one request and prints the reply
@@ -37,6 +38,8 @@ Commands:
                        jobs whose mosexec was killed
   migrate RANK PE      move rank RANK of the job to PE PE while it runs (the rank moves at its
                        next library call)
+  checkpoint           ask the job for a checkpoint (it needs mosexec --checkpoint-dir; the
+                       ranks take it at their next collective on MPI_COMM_WORLD)
 
 Options:
   -j, --job ID         the job to act on: its id from mosctl list (its mosexec's process id);
@@ -139,11 +142,16 @@ int migrate(const Context& c) {
     return request(c, "migrate " + c.args[0] + " " + c.args[1]);
 }
 
+int checkpoint(const Context& c) {
+    if (!c.args.empty()) usage_error("checkpoint takes no arguments, got %zu", c.args.size());
+    return request(c, "checkpoint");
+}
+
 struct Command {
     const char* name;
     int (*run)(const Context&);
 };
-constexpr Command kCommands[] = {{"list", list}, {"migrate", migrate}};
+constexpr Command kCommands[] = {{"list", list}, {"migrate", migrate}, {"checkpoint", checkpoint}};
 
 enum LongOnly { kVersion = 256 };
 
@@ -191,12 +199,12 @@ void parse_options(int argc, char** argv, Context* c, bool stop_at_command) {
 int main(int argc, char** argv) {
     Context c;
     parse_options(argc, argv, &c, true);
-    if (optind >= argc) usage_error("missing command (list or migrate)");
+    if (optind >= argc) usage_error("missing command (list, migrate or checkpoint)");
     std::string name = argv[optind];
     const Command* command = nullptr;
     for (const Command& known : kCommands)
         if (name == known.name) command = &known;
-    if (!command) usage_error("unknown command '%s' (list or migrate)", name.c_str());
+    if (!command) usage_error("unknown command '%s' (list, migrate or checkpoint)", name.c_str());
     // The command's own options and arguments, with the command word standing in for argv[0].
     int sub_argc = argc - optind;
     char** sub_argv = argv + optind;

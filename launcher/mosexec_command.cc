@@ -128,6 +128,8 @@ Launch plan_launch(const Options& o) {
     if (o.gossip_period) l.env.emplace_back("MOSIX_GOSSIP_PERIOD", *o.gossip_period);
     if (o.checkpoint_dir) l.env.emplace_back("MOSIX_CHECKPOINT_DIR", *o.checkpoint_dir);
     if (o.checkpoint_keep) l.env.emplace_back("MOSIX_CHECKPOINT_KEEP", std::to_string(*o.checkpoint_keep));
+    if (o.checkpoint_every_s)
+        l.env.emplace_back("MOSIX_CHECKPOINT_EVERY", std::to_string(*o.checkpoint_every_s));
     if (o.checkpoint_compress)
         l.env.emplace_back("MOSIX_CHECKPOINT_COMPRESS", "zstd:" + std::to_string(*o.checkpoint_compress));
     if (o.restart) l.env.emplace_back("MOSIX_RESTART", *o.restart);

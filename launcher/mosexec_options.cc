@@ -54,6 +54,8 @@ Options:
       --checkpoint-dir D   where mosix_checkpoint() writes checkpoints, as D/ckpt-N (created if
                            missing; default with --restart: the directory P's checkpoint is in)
       --checkpoint-keep K  committed checkpoints to keep, 1 to 1000 (default 2)
+      --checkpoint-every T also checkpoint every T (like 90, 30s, 10m, 2h) after the last one, at the
+                           job's next collective on MPI_COMM_WORLD; needs --checkpoint-dir
       --checkpoint-compress[=L]  compress checkpoints with zstd at level L, 1 to 19 (default 1)
       --restart P          restart the job from checkpoint P, or from the newest one in directory P;
                            -n defaults to its rank count, and the program must be the same build
@@ -98,6 +100,7 @@ enum LongOnly {
     kRestart,
     kRestartOnFailure,
     kCheckpointCompress,
+    kCheckpointEvery,
 };
 
 // A period in seconds for the runtime: a plain decimal between 0.01 and 3600.
@@ -106,6 +109,19 @@ bool valid_period(const std::string& text) {
     errno = 0;
     double s = std::strtod(text.c_str(), &end);
     return !errno && end != text.c_str() && *end == '\0' && s >= 0.01 && s <= 3600;
+}
+
+// "90", "30s", "10m", "2h", "1.5h": seconds, between 1 s and 30 days.
+std::optional<double> parse_duration(const std::string& text) {
+    char* end = nullptr;
+    errno = 0;
+    double v = std::strtod(text.c_str(), &end);
+    if (errno || end == text.c_str()) return std::nullopt;
+    std::string unit(end);
+    double scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : 0;
+    double seconds = v * scale;
+    if (scale == 0 || !(seconds >= 1 && seconds <= 30 * 86400.0)) return std::nullopt;
+    return seconds;
 }
 
 std::optional<long long> parse_count(const std::string& text) {
@@ -198,11 +214,12 @@ Options parse_options(int argc, char** argv) {
         {"restart", required_argument, nullptr, kRestart},
         {"restart-on-failure", optional_argument, nullptr, kRestartOnFailure},
         {"checkpoint-compress", optional_argument, nullptr, kCheckpointCompress},
+        {"checkpoint-every", required_argument, nullptr, kCheckpointEvery},
         {nullptr, 0, nullptr, 0},
     };
     Options o;
     std::optional<std::string> np, pes, stack, checkpoint_dir, checkpoint_keep, restart, restart_on_failure,
-        checkpoint_compress;
+        checkpoint_compress, checkpoint_every;
     bool help = false, version = false;
     opterr = 0;  // our own messages, one line each
     optind = 1;
@@ -268,6 +285,9 @@ Options parse_options(int argc, char** argv) {
             case kCheckpointCompress:
                 checkpoint_compress = optarg ? optarg : "1";
                 break;
+            case kCheckpointEvery:
+                checkpoint_every = optarg;
+                break;
             case ':': {
                 std::string name = argv[optind - 1];
                 usage_error("option %s needs a value", name.substr(0, name.find('=')).c_str());
@@ -323,6 +343,15 @@ Options parse_options(int argc, char** argv) {
             usage_error("--checkpoint-compress needs a zstd level between 1 and 19, got '%s'",
                         checkpoint_compress->c_str());
         o.checkpoint_compress = static_cast<int>(*level);
+    }
+    if (checkpoint_every) {
+        auto seconds = parse_duration(*checkpoint_every);
+        if (!seconds)
+            usage_error("--checkpoint-every needs a time like 90, 30s, 10m or 2h (1 s to 30 days), got '%s'",
+                        checkpoint_every->c_str());
+        if (!checkpoint_dir && !restart)
+            usage_error("--checkpoint-every needs --checkpoint-dir (where the checkpoints go)");
+        o.checkpoint_every_s = *seconds;
     }
     if (restart_on_failure) {
         auto k = parse_count(*restart_on_failure);

@@ -23,9 +23,10 @@ struct Options {
     // --checkpoint-dir, made absolute and created; with --restart alone, the restored checkpoint's
     // root, so that the restarted job goes on checkpointing where it left off.
     std::optional<std::string> checkpoint_dir;
-    std::optional<int> checkpoint_keep;      // --checkpoint-keep, 1..1000
-    std::optional<int> checkpoint_compress;  // --checkpoint-compress: zstd level 1..19
-    std::optional<std::string> restart;      // --restart, made absolute; -n is the checkpoint's rank count
+    std::optional<int> checkpoint_keep;        // --checkpoint-keep, 1..1000
+    std::optional<int> checkpoint_compress;    // --checkpoint-compress: zstd level 1..19
+    std::optional<double> checkpoint_every_s;  // --checkpoint-every, in seconds
+    std::optional<std::string> restart;        // --restart, made absolute; -n is the checkpoint's rank count
     // --restart-on-failure: how many times a job whose PE died is started again from its newest
     // checkpoint (0: never).
     int restart_on_failure = 0;

@@ -55,11 +55,18 @@ std::string migrate(const JobInfo& job, const Words& words, const SendToPe& send
            " (it moves at its next library call)\nok\n";
 }
 
+std::string checkpoint(const JobInfo&, const Words& words, const SendToPe& send) {
+    if (words.size() != 1) return error("checkpoint takes no arguments");
+    if (std::string why = send(0, "checkpoint"); !why.empty()) return error(why);
+    return "asked the job for a checkpoint (taken at its next collective on MPI_COMM_WORLD; the job's "
+           "output says when it is written)\nok\n";
+}
+
 struct Request {
     const char* name;
     std::string (*run)(const JobInfo&, const Words&, const SendToPe&);
 };
-constexpr Request kRequests[] = {{"info", info}, {"migrate", migrate}};
+constexpr Request kRequests[] = {{"info", info}, {"migrate", migrate}, {"checkpoint", checkpoint}};
 
 }  // namespace
 

@@ -15,6 +15,11 @@
 //  4. suspends. Its PE then writes its image — the same record, library state, touched heap and
 //     stack in use that a migration sends — as part rank-N, and tells PE 0. PE 0 commits the
 //     checkpoint when it has every rank's part, prunes old ones, and tells every PE to resume.
+// Requested checkpoints (mosctl checkpoint, mosexec --checkpoint-every) need no call from the
+// program: PE 0 gives the request an id and tells every PE; the ranks agree on it inside a
+// blocking collective on MPI_COMM_WORLD (every 16th, by a bcast of rank 0's PE's newest id, so all
+// decide alike at the same call), and take the checkpoint as they leave that call (LibraryEntry's
+// destructor): every rank is then at the same point of the program, outside the library.
 // A restarted job (MOSIX_RESTART) builds each PE's ranks from their parts instead of starting
 // them: they wake up inside the mosix_checkpoint call that wrote them, on any number of PEs.
 #include "checkpoint.hpp"
@@ -67,6 +72,18 @@ struct Writing {
     Compression compression;
 };
 Writing writing;
+
+// Requested checkpoints (see the top of the file).
+constexpr std::uint64_t kAgreeEvery = 16;  // world collectives between two agreements
+struct Requests {
+    std::uint64_t latest = 0;  // id of the newest request this PE knows of (0: none)
+    std::uint64_t order = 0;   // its issue number: the newest wins when messages cross
+    // PE 0 only:
+    bool outstanding = false;  // issued, not yet committed
+    double every_s = -1;       // --checkpoint-every (0: off; -1: not read yet)
+    std::chrono::steady_clock::time_point next_due;
+};
+Requests requests;
 
 std::string checkpoint_root() {
     const char* d = std::getenv("MOSIX_CHECKPOINT_DIR");
@@ -139,6 +156,11 @@ void part_written(std::uint64_t seq, const PartRecord* elsewhere, std::uint64_t 
                  static_cast<unsigned long long>(seq), path.c_str(), rt::world_size(), mib,
                  writing.compression.zstd ? " stored (zstd)" : "", seconds,
                  seconds > 0 ? mib / seconds : 0.0);
+    requests.outstanding = false;
+    if (requests.every_s > 0)
+        requests.next_due = std::chrono::steady_clock::now() +
+                            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                std::chrono::duration<double>(requests.every_s));
     WireHeader w{};
     w.kind = WireKind::checkpoint_resume;
     w.src_world = -1;
@@ -231,6 +253,67 @@ void restore_ranks(const std::string& path, const std::vector<rt::Rank*>& ranks)
                      reader.nranks(), rt::npes());
 }
 
+bool armed() {
+    static const bool on = !checkpoint_root().empty() && rt::checkpoint_supported();
+    return on;
+}
+
+// PE 0: a new request, told to every PE. Its id is unique across restarts of the job (a restored
+// rank remembers the last id it served).
+void issue_request() {
+    static std::uint64_t issued = 0;
+    ++issued;
+    std::uint64_t id =
+        static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) ^
+        (issued << 56);
+    requests.latest = id ? id : 1;
+    requests.order = issued;
+    requests.outstanding = true;
+    WireHeader w{};
+    w.kind = WireKind::checkpoint_request;
+    w.src_world = -1;
+    w.seq = requests.latest;
+    w.bytes = issued;
+    for (int pe = 1; pe < rt::npes(); ++pe) send_control(pe, w, {});
+}
+
+// Scheduler, PE 0: --checkpoint-every.
+void poll_requests() {
+    if (rt::this_pe() != 0) return;
+    auto now = std::chrono::steady_clock::now();
+    if (requests.every_s < 0) {
+        const char* every = std::getenv("MOSIX_CHECKPOINT_EVERY");
+        requests.every_s = every && armed() ? std::strtod(every, nullptr) : 0;
+        if (!(requests.every_s > 0)) requests.every_s = 0;
+        if (requests.every_s > 0)
+            requests.next_due = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                          std::chrono::duration<double>(requests.every_s));
+    }
+    if (requests.every_s > 0 && !requests.outstanding && now >= requests.next_due) issue_request();
+}
+
+std::string operator_request() {
+    if (!armed())
+        return rt::checkpoint_supported() ? "the job has no checkpoint directory (mosexec --checkpoint-dir)"
+                                          : "this build cannot write checkpoints (sanitizer build)";
+    issue_request();
+    std::fprintf(stderr,
+                 "mosix: checkpoint requested by the operator: taken at the job's next collective on "
+                 "MPI_COMM_WORLD\n");
+    return {};
+}
+
+// LibraryEntry's destructor, as the rank leaves the call in which the job agreed on a request.
+void take_requested(rt::Rank* r) {
+    r->checkpoint_due = false;
+    r->library_depth = 1;  // library code from here: its allocations are the PE's
+    if (prepare_checkpoint("a requested checkpoint") == MPI_SUCCESS) {
+        rt::checkpoint_suspend(r);
+        r->restored = false;
+    }
+    r->library_depth = 0;
+}
+
 // Step 2 of the protocol (see the top of the file), on the calling rank.
 void drain(rt::Rank* self, const Comm& world) {
     int n = rt::world_size();
@@ -259,6 +342,9 @@ const bool registered = [] {
     rt::CheckpointHooks hooks{};
     hooks.write_rank = write_rank;
     hooks.restore_ranks = restore_ranks;
+    hooks.take_requested = take_requested;
+    hooks.poll = poll_requests;
+    hooks.operator_request = operator_request;
     rt::set_checkpoint_hooks(hooks);
     return true;
 }();
@@ -289,7 +375,28 @@ int prepare_checkpoint(const char* call) {
     return MPI_SUCCESS;
 }
 
+int after_collective(MPI_Comm comm) {
+    if (comm != MPI_COMM_WORLD || !armed()) return MPI_SUCCESS;
+    if (++self_state().world_collectives % kAgreeEvery != 0) return MPI_SUCCESS;
+    const Comm& world = *comm_get(MPI_COMM_WORLD);
+    std::uint64_t id = world.rank == 0 ? requests.latest : 0;
+    coll::bcast(&id, sizeof id, 0, world);
+    RankState& s = self_state();
+    if (id != 0 && id != s.checkpoint_request_served) {
+        s.checkpoint_request_served = id;
+        rt::this_rank()->checkpoint_due = true;
+    }
+    return MPI_SUCCESS;
+}
+
 bool checkpoint_on_control(const WireHeader& w, const void* data, std::size_t len) {
+    if (w.kind == WireKind::checkpoint_request) {
+        if (w.bytes > requests.order) {
+            requests.latest = w.seq;
+            requests.order = w.bytes;
+        }
+        return false;
+    }
     if (w.kind == WireKind::checkpoint_resume) {
         resume(w.seq);
         return false;

@@ -165,6 +165,7 @@ bool migrate_on_control(const WireHeader& w, const void* data, std::size_t len, 
             return arrival_on_segment(w, rendezvous);
         case WireKind::checkpoint_part:
         case WireKind::checkpoint_resume:
+        case WireKind::checkpoint_request:
             if (rendezvous) rt::fail_job(1, "internal: a checkpoint message arrived as a rendezvous");
             return checkpoint_on_control(w, data, len);
         case WireKind::message:

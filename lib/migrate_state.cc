@@ -16,11 +16,11 @@ namespace mosix::lib {
 
 // A field added to these structures must be added here too.
 static_assert(sizeof(Comm) == 80 || sizeof(void*) != 8, "Comm changed: update migrate_state.cc");
-static_assert(sizeof(RankState) == 480 || sizeof(void*) != 8, "RankState changed: update migrate_state.cc");
+static_assert(sizeof(RankState) == 496 || sizeof(void*) != 8, "RankState changed: update migrate_state.cc");
 
 namespace {
 
-constexpr std::uint32_t kStateMagic = 0x6d737432;  // "mst2": bump when the layout changes
+constexpr std::uint32_t kStateMagic = 0x6d737433;  // "mst3": bump when the layout changes
 
 struct Writer {
     std::vector<unsigned char> out;
@@ -140,6 +140,8 @@ std::vector<unsigned char> pack_rank_state(RankState* s) {
     write_seq(w, s->send_seq);
     write_seq(w, s->recv_seq);
     w.pod(s->checkpoint_seq);
+    w.pod(s->world_collectives);
+    w.pod(s->checkpoint_request_served);
     w.pod(static_cast<std::uint64_t>(s->held.size()));
     for (HeldMessage* h : s->held) {
         if (h->rendezvous)
@@ -192,6 +194,8 @@ RankState* unpack_rank_state(rt::Rank* rank, const unsigned char* data, std::siz
     read_seq(r, &s->send_seq);
     read_seq(r, &s->recv_seq);
     s->checkpoint_seq = r.pod<std::uint64_t>();
+    s->world_collectives = r.pod<std::uint64_t>();
+    s->checkpoint_request_served = r.pod<std::uint64_t>();
     auto held = r.pod<std::uint64_t>();
     for (std::uint64_t i = 0; i < held; ++i) {
         auto* h = new HeldMessage{r.pod<WireHeader>(), {}, nullptr};

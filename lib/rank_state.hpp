@@ -79,8 +79,10 @@ struct RankState {
     std::unordered_map<int, std::uint64_t> recv_seq;  // expected from each source rank
     int last_source = -1;                             // recv_seq's entry for the last source
     std::uint64_t* last_source_seq = nullptr;
-    std::vector<struct HeldMessage*> held;  // arrived ahead of a predecessor
-    std::uint64_t checkpoint_seq = 0;       // number of the last checkpoint taken (0: none yet)
+    std::vector<struct HeldMessage*> held;        // arrived ahead of a predecessor
+    std::uint64_t checkpoint_seq = 0;             // number of the last checkpoint taken (0: none yet)
+    std::uint64_t world_collectives = 0;          // blocking collectives on MPI_COMM_WORLD so far
+    std::uint64_t checkpoint_request_served = 0;  // id of the last requested checkpoint taken
 
     RankState() = default;
     RankState(const RankState&) = delete;

@@ -10,16 +10,17 @@ namespace mosix::lib {
 // What a message between PEs is. Point-to-point messages are the hot path; the rest carry the
 // migration protocol (migrate.cc) and location service (location.cc).
 enum class WireKind : std::uint32_t {
-    message = 0,            // a point-to-point message for rank dst_world
-    migrate = 1,            // a migrating rank's control block and library state (data)
-    segment = 2,            // a piece of a migrating rank's slot: `bytes` bytes for address `seq`
-    location = 3,           // rank dst_world lives on PE `source` since move `loc_version`
-    migrate_request = 4,    // please move rank dst_world to PE `source`
-    finished = 5,           // `bytes` more ranks finished on the sending PE
-    gossip = 6,             // the sending PE's load table (runtime/gossip.hpp)
-    request_done = 7,       // rank dst_world's send request at address `seq` completed on an old PE
-    checkpoint_part = 8,    // to PE 0: a PE wrote a part of checkpoint `seq` (data: its PartRecord)
-    checkpoint_resume = 9,  // from PE 0: checkpoint `seq` is committed, resume its ranks
+    message = 0,              // a point-to-point message for rank dst_world
+    migrate = 1,              // a migrating rank's control block and library state (data)
+    segment = 2,              // a piece of a migrating rank's slot: `bytes` bytes for address `seq`
+    location = 3,             // rank dst_world lives on PE `source` since move `loc_version`
+    migrate_request = 4,      // please move rank dst_world to PE `source`
+    finished = 5,             // `bytes` more ranks finished on the sending PE
+    gossip = 6,               // the sending PE's load table (runtime/gossip.hpp)
+    request_done = 7,         // rank dst_world's send request at address `seq` completed on an old PE
+    checkpoint_part = 8,      // to PE 0: a PE wrote a part of checkpoint `seq` (data: its PartRecord)
+    checkpoint_resume = 9,    // from PE 0: checkpoint `seq` is committed, resume its ranks
+    checkpoint_request = 10,  // from PE 0: a checkpoint is requested, id `seq`, issue number `bytes`
 };
 
 struct WireHeader {

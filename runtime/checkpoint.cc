@@ -49,6 +49,20 @@ void resume_checkpointed() noexcept {
     }
 }
 
+void checkpoint_point(Rank* rank) noexcept {
+    if (hooks.take_requested) hooks.take_requested(rank);
+    rank->checkpoint_due = false;
+}
+
+void checkpoint_poll() noexcept {
+    if (hooks.poll) hooks.poll();
+}
+
+std::string checkpoint_requested_by_operator() {
+    if (!hooks.operator_request) return "this program has no checkpoint support";
+    return hooks.operator_request();
+}
+
 void restore_ranks(const std::string& path, const std::vector<Rank*>& ranks) {
     if (!hooks.restore_ranks)
         fail_job(1, "this program cannot restart from a checkpoint (no library support)");

@@ -22,6 +22,14 @@ struct CheckpointHooks {
     // this PE starts with) from the checkpoint at `path` and makes them runnable. Ends the job with
     // a message if the checkpoint cannot be used.
     void (*restore_ranks)(const std::string& path, const std::vector<Rank*>& ranks);
+    // Runs on a rank leaving its outermost library call with checkpoint_due set: takes the
+    // checkpoint the job agreed on (see lib/checkpoint.cc).
+    void (*take_requested)(Rank* rank);
+    // Scheduler, now and then (with control_poll): PE 0 issues periodic checkpoint requests.
+    void (*poll)();
+    // An operator asked for a checkpoint (mosctl checkpoint, at PE 0). Returns an empty string, or
+    // why it cannot be done (the job has no checkpoint directory).
+    std::string (*operator_request)();
 };
 
 void set_checkpoint_hooks(const CheckpointHooks& hooks) noexcept;
@@ -49,5 +57,14 @@ void resume_checkpointed() noexcept;
 
 // Start-up of a restarted job: hands this PE's initial ranks to the library to rebuild.
 void restore_ranks(const std::string& path, const std::vector<Rank*>& ranks);
+
+// LibraryEntry: `rank` leaves its outermost call with checkpoint_due set.
+void checkpoint_point(Rank* rank) noexcept;
+
+// Scheduler: periodic checkpoint requests (PE 0).
+void checkpoint_poll() noexcept;
+
+// control.cc: "checkpoint" from the operator. Empty, or why not.
+std::string checkpoint_requested_by_operator();
 
 }  // namespace mosix::rt

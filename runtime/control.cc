@@ -10,8 +10,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <string_view>
 
+#include "checkpoint.hpp"
 #include "migration.hpp"
 #include "this_rank.hpp"
 
@@ -63,6 +65,12 @@ void run_command(std::string_view command) {
         if (!parse_int(r, &rank) || !parse_int(p, &pe) || !next_word(&rest).empty())
             return complain(command, "it needs RANK and PE, two numbers");
         if (!request_migration(rank, pe)) return complain(command, "no such rank or PE in this job");
+        return;
+    }
+    if (verb == "checkpoint") {
+        if (!next_word(&rest).empty()) return complain(command, "it takes no argument");
+        std::string why = checkpoint_requested_by_operator();
+        if (!why.empty()) return complain(command, why.c_str());
         return;
     }
     complain(command, "unknown command");

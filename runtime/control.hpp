@@ -3,8 +3,8 @@
 // The path: mosctl -> mosexec's control socket -> the PE's parent (mosexec for a one-PE job, the
 // PE agent otherwise) -> a pipe whose read end the PE inherits, its descriptor number in the
 // environment variable MOSIX_CONTROL_FD (launcher/control_socket.hpp describes the whole line).
-// Commands arrive as text lines; today only "migrate RANK PE", sent to PE 0, which hands it to
-// request_migration (the request then follows the rank to wherever it lives).
+// Commands arrive as text lines, sent to PE 0: "migrate RANK PE", handed to request_migration
+// (the request then follows the rank to wherever it lives), and "checkpoint" (checkpoint.hpp).
 //
 // A bad command is reported on stderr ("mosix: ...") and ignored: an operator's typo must never
 // end a job. mosexec already checks ranges, so this is the second line of defence.

@@ -12,15 +12,18 @@
 
 namespace mosix::rt {
 
-void migration_point(Rank* rank) noexcept;  // migration.hpp: the rare path, out of line
+void migration_point(Rank* rank) noexcept;   // migration.hpp: the rare path, out of line
+void checkpoint_point(Rank* rank) noexcept;  // checkpoint.hpp: likewise
 
 class LibraryEntry {
 public:
     LibraryEntry() noexcept : rank_(this_rank()) {
         if (rank_ && rank_->library_depth++ == 0 && rank_->migrate_to >= 0) migration_point(rank_);
     }
+    // Leaving the outermost call is where a requested checkpoint is taken: every local of the
+    // call is destroyed by then (this object is its first), so nothing of the PE's is held.
     ~LibraryEntry() {
-        if (rank_) --rank_->library_depth;
+        if (rank_ && --rank_->library_depth == 0 && rank_->checkpoint_due) checkpoint_point(rank_);
     }
     LibraryEntry(const LibraryEntry&) = delete;
     LibraryEntry& operator=(const LibraryEntry&) = delete;

@@ -48,6 +48,9 @@ struct Rank {
     // Set when the rank was rebuilt from a checkpoint (mosexec --restart), for the library call
     // it was suspended in to see; cleared by that call.
     bool restored = false;
+    // Set when the job agreed, inside a collective on MPI_COMM_WORLD, to take a requested
+    // checkpoint (mosctl checkpoint, --checkpoint-every): taken as the rank leaves that call.
+    bool checkpoint_due = false;
 };
 
 }  // namespace mosix::rt

@@ -125,6 +125,7 @@ Rank* next_runnable(PeState& p) {
         if (!job_running(p)) return nullptr;
         balancer_tick(__rdtsc());  // an idle PE still measures and gossips
         control_poll();
+        checkpoint_poll();
         std::uint64_t asleep = wall_ns();
         net::transport_wait(kIdleSleepMs);
         p.slept_ns += wall_ns() - asleep;  // time it did not want the CPU (the balancer's share)
@@ -140,7 +141,10 @@ void ranks_finished_elsewhere(int count) noexcept { pe().finished_ranks += count
 void run_scheduler() {
     PeState& p = pe();
     for (unsigned switches = 0;; ++switches) {
-        if (switches % 64 == 0) control_poll();  // operator commands: a read that finds nothing
+        if (switches % 64 == 0) {
+            control_poll();  // operator commands: a read that finds nothing
+            checkpoint_poll();
+        }
         Rank* r = next_runnable(p);
         if (!r) break;
         r->state = RankState::running;

@@ -89,3 +89,21 @@ mosix_checkpoint_cli_test(restart_forwarded 0 " -x MOSIX_CHECKPOINT_DIR .*-x MOS
                           ${_mosexec} --restart root --checkpoint-keep 3 --pes 2 --dry-run /bin/true)
 mosix_checkpoint_cli_test(restart_reaches_pes 0 "^\\[pe 1\\] MOSIX_RESTART=${_ckpt_cli}/root/ckpt-00000002$"
                           ${_mosexec} --restart root --pes 2 --tag-output env)
+
+# Requested and compressed checkpoints, recovery: values checked before anything runs.
+mosix_checkpoint_cli_test(every_bad_unit 2 "^mosexec: --checkpoint-every needs a time like 90, 30s, 10m or 2h"
+                          ${_mosexec} -n 2 --checkpoint-dir dir --checkpoint-every 5x true)
+mosix_checkpoint_cli_test(every_too_short 2 "^mosexec: --checkpoint-every needs a time"
+                          ${_mosexec} -n 2 --checkpoint-dir dir --checkpoint-every 0.5 true)
+mosix_checkpoint_cli_test(every_needs_dir 2 "^mosexec: --checkpoint-every needs --checkpoint-dir"
+                          ${_mosexec} -n 2 --checkpoint-every 10m true)
+mosix_checkpoint_cli_test(every_sets_env 0 " MOSIX_CHECKPOINT_EVERY=600"
+                          ${_mosexec} -n 2 --checkpoint-dir dir --checkpoint-every 10m --dry-run true)
+mosix_checkpoint_cli_test(compress_bad_level 2 "^mosexec: --checkpoint-compress needs a zstd level between 1 and 19, got '20'"
+                          ${_mosexec} -n 2 --checkpoint-dir dir --checkpoint-compress=20 true)
+mosix_checkpoint_cli_test(compress_sets_env 0 " MOSIX_CHECKPOINT_COMPRESS=zstd:1 "
+                          ${_mosexec} -n 2 --checkpoint-dir dir --checkpoint-compress --dry-run true)
+mosix_checkpoint_cli_test(recovery_bad_count 2 "^mosexec: --restart-on-failure needs a count between 1 and 100, got '0'"
+                          ${_mosexec} -n 2 --checkpoint-dir dir --restart-on-failure=0 true)
+mosix_checkpoint_cli_test(recovery_needs_dir 2 "^mosexec: --restart-on-failure needs --checkpoint-dir"
+                          ${_mosexec} -n 2 --restart-on-failure true)

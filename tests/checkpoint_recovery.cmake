@@ -23,3 +23,9 @@ set_tests_properties(checkpoint.storm_restart PROPERTIES TIMEOUT 180 LABELS chec
 add_test(NAME checkpoint.compressed
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/checkpoint/compressed.sh $<TARGET_FILE:mosexec> $<TARGET_FILE:solver>)
 set_tests_properties(checkpoint.compressed PROPERTIES TIMEOUT 180 LABELS checkpoint)
+
+# Checkpoints the program does not ask for: mosexec --checkpoint-every and mosctl checkpoint.
+add_test(NAME checkpoint.requested
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/checkpoint/requested.sh $<TARGET_FILE:mosexec> $<TARGET_FILE:mosctl>
+                 $<TARGET_FILE:solver>)
+set_tests_properties(checkpoint.requested PROPERTIES TIMEOUT 180 LABELS checkpoint)

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "checks.hpp"
+#include "lib/checkpoint.hpp"
 #include "op_check.hpp"
 #include "runtime/library_entry.hpp"
 #include "runtime/rank_memory.hpp"
@@ -192,7 +193,7 @@ int MPI_Barrier(MPI_Comm comm) {
     Comm* c = nullptr;
     if (int e = check_comm(comm, "MPI_Barrier", &c)) return e;
     coll::barrier(*c);
-    return MPI_SUCCESS;
+    return after_collective(comm);
 }
 
 int MPI_Bcast(void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm) {
@@ -205,7 +206,7 @@ int MPI_Bcast(void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm
     if (int e = check_not_in_place(comm, buffer, "buffer", call)) return e;
     if (int e = check_root(*c, comm, root, call)) return e;
     coll::bcast(buffer, bytes_of(count, *dt), root, *c);
-    return MPI_SUCCESS;
+    return after_collective(comm);
 }
 
 int MPI_Reduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root,
@@ -221,7 +222,7 @@ int MPI_Reduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datat
                                 &dt, &ref))
         return e;
     coll::reduce(sendbuf, recvbuf, count, *dt, datatype, ref, root, *c);
-    return MPI_SUCCESS;
+    return after_collective(comm);
 }
 
 int MPI_Allreduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
@@ -236,7 +237,7 @@ int MPI_Allreduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype da
             check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt, &ref))
         return e;
     coll::allreduce(sendbuf, recvbuf, count, *dt, datatype, ref, *c);
-    return MPI_SUCCESS;
+    return after_collective(comm);
 }
 
 int MPI_Scan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
@@ -250,7 +251,7 @@ int MPI_Scan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatyp
             check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt, &ref))
         return e;
     coll::scan(sendbuf, recvbuf, count, *dt, datatype, ref, *c);
-    return MPI_SUCCESS;
+    return after_collective(comm);
 }
 
 int MPI_Exscan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
@@ -265,7 +266,7 @@ int MPI_Exscan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datat
             check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt, &ref))
         return e;
     coll::exscan(sendbuf, recvbuf, count, *dt, datatype, ref, *c);
-    return MPI_SUCCESS;
+    return after_collective(comm);
 }
 
 int MPI_Reduce_scatter(const void* sendbuf, void* recvbuf, const int recvcounts[], MPI_Datatype datatype,
@@ -292,7 +293,7 @@ int MPI_Reduce_scatter(const void* sendbuf, void* recvbuf, const int recvcounts[
                                 &dt, &ref))
         return e;
     coll::reduce_scatter(sendbuf, recvbuf, recvcounts, *dt, datatype, ref, *c);
-    return MPI_SUCCESS;
+    return after_collective(comm);
 }
 
 int MPI_Reduce_scatter_block(const void* sendbuf, void* recvbuf, int recvcount, MPI_Datatype datatype,
@@ -313,7 +314,7 @@ int MPI_Reduce_scatter_block(const void* sendbuf, void* recvbuf, int recvcount, 
         return e;
     RankVector<int> counts(static_cast<std::size_t>(c->size()), recvcount);
     coll::reduce_scatter(sendbuf, recvbuf, counts.data(), *dt, datatype, ref, *c);
-    return MPI_SUCCESS;
+    return after_collective(comm);
 }
 
 int MPI_Gather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
@@ -328,7 +329,7 @@ int MPI_Gather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* 
                          RootedSide{recvbuf, recvcount, recvtype}, true, "recvbuf", call, &sbytes, &rbytes))
         return e;
     coll::gather(sendbuf, sbytes, recvbuf, rbytes, root, *c);
-    return MPI_SUCCESS;
+    return after_collective(comm);
 }
 
 int MPI_Gatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
@@ -344,7 +345,7 @@ int MPI_Gatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void*
                                "recvcounts", call, &sbytes, &rbytes, &rdispls))
         return e;
     coll::gatherv(sendbuf, sbytes, recvbuf, rbytes.data(), rdispls.data(), root, *c);
-    return MPI_SUCCESS;
+    return after_collective(comm);
 }
 
 int MPI_Scatter(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
@@ -359,7 +360,7 @@ int MPI_Scatter(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void*
                          RootedSide{sendbuf, sendcount, sendtype}, false, "sendbuf", call, &rbytes, &sbytes))
         return e;
     coll::scatter(sendbuf, sbytes, recvbuf, rbytes, root, *c);
-    return MPI_SUCCESS;
+    return after_collective(comm);
 }
 
 int MPI_Scatterv(const void* sendbuf, const int sendcounts[], const int displs[], MPI_Datatype sendtype,
@@ -375,7 +376,7 @@ int MPI_Scatterv(const void* sendbuf, const int sendcounts[], const int displs[]
                                "sendcounts", call, &rbytes, &sbytes, &sdispls))
         return e;
     coll::scatterv(sendbuf, sbytes.data(), sdispls.data(), recvbuf, rbytes, root, *c);
-    return MPI_SUCCESS;
+    return after_collective(comm);
 }
 
 int MPI_Allgather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
@@ -389,7 +390,7 @@ int MPI_Allgather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, voi
                                      call, &sbytes, &rbytes))
         return e;
     coll::allgather(sendbuf, sbytes, recvbuf, rbytes, *c);
-    return MPI_SUCCESS;
+    return after_collective(comm);
 }
 
 int MPI_Allgatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf,
@@ -410,7 +411,7 @@ int MPI_Allgatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, vo
                                  rbytes[static_cast<std::size_t>(c->rank)], call, &sbytes))
         return e;
     coll::allgatherv(sendbuf, sbytes, recvbuf, rbytes.data(), rdispls.data(), *c);
-    return MPI_SUCCESS;
+    return after_collective(comm);
 }
 
 int MPI_Alltoall(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
@@ -424,7 +425,7 @@ int MPI_Alltoall(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void
                                      call, &sbytes, &rbytes))
         return e;
     coll::alltoall(sendbuf, sbytes, recvbuf, rbytes, *c);
-    return MPI_SUCCESS;
+    return after_collective(comm);
 }
 
 int MPI_Alltoallv(const void* sendbuf, const int sendcounts[], const int sdispls[], MPI_Datatype sendtype,
@@ -451,7 +452,7 @@ int MPI_Alltoallv(const void* sendbuf, const int sendcounts[], const int sdispls
         if (int e = check_same_size(comm, sbytes[me], rbytes[me], call)) return e;
     }
     coll::alltoallv(sendbuf, sbytes.data(), soffs.data(), recvbuf, rbytes.data(), roffs.data(), *c);
-    return MPI_SUCCESS;
+    return after_collective(comm);
 }
 
 }  // extern "C"
