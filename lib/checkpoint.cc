@@ -26,6 +26,7 @@
 
 #include <dirent.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -365,8 +366,9 @@ int prepare_checkpoint(const char* call) {
     const Comm& world = *comm_get(MPI_COMM_WORLD);
     std::uint64_t seq = 0;
     if (world.rank == 0) {
-        std::uint64_t last = self_state().checkpoint_seq;
-        seq = (last ? last : newest_in(root)) + 1;
+        // Past every checkpoint in the directory too: a job restarted from an older one must not
+        // collide with the newer ones there.
+        seq = std::max(self_state().checkpoint_seq, newest_in(root)) + 1;
     }
     coll::bcast(&seq, sizeof seq, 0, world);
     drain(self, world);
