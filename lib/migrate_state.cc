@@ -16,11 +16,11 @@ namespace mosix::lib {
 
 // A field added to these structures must be added here too.
 static_assert(sizeof(Comm) == 80 || sizeof(void*) != 8, "Comm changed: update migrate_state.cc");
-static_assert(sizeof(RankState) == 496 || sizeof(void*) != 8, "RankState changed: update migrate_state.cc");
+static_assert(sizeof(RankState) == 528 || sizeof(void*) != 8, "RankState changed: update migrate_state.cc");
 
 namespace {
 
-constexpr std::uint32_t kStateMagic = 0x6d737433;  // "mst3": bump when the layout changes
+constexpr std::uint32_t kStateMagic = 0x6d737434;  // "mst4": bump when the layout changes
 
 struct Writer {
     std::vector<unsigned char> out;
@@ -142,6 +142,10 @@ std::vector<unsigned char> pack_rank_state(RankState* s) {
     w.pod(s->checkpoint_seq);
     w.pod(s->world_collectives);
     w.pod(s->checkpoint_request_served);
+    w.pod(s->bsend_attached);
+    w.pod(s->bsend_buffer);  // the program's memory: travels with the rank
+    w.pod(s->bsend_size);
+    w.pod(s->bsend_used);
     w.pod(static_cast<std::uint64_t>(s->held.size()));
     for (HeldMessage* h : s->held) {
         if (h->rendezvous)
@@ -196,6 +200,10 @@ RankState* unpack_rank_state(rt::Rank* rank, const unsigned char* data, std::siz
     s->checkpoint_seq = r.pod<std::uint64_t>();
     s->world_collectives = r.pod<std::uint64_t>();
     s->checkpoint_request_served = r.pod<std::uint64_t>();
+    s->bsend_attached = r.pod<bool>();
+    s->bsend_buffer = r.pod<void*>();
+    s->bsend_size = r.pod<int>();
+    s->bsend_used = r.pod<std::size_t>();
     auto held = r.pod<std::uint64_t>();
     for (std::uint64_t i = 0; i < held; ++i) {
         auto* h = new HeldMessage{r.pod<WireHeader>(), {}, nullptr};

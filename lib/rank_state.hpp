@@ -83,6 +83,12 @@ struct RankState {
     std::uint64_t checkpoint_seq = 0;             // number of the last checkpoint taken (0: none yet)
     std::uint64_t world_collectives = 0;          // blocking collectives on MPI_COMM_WORLD so far
     std::uint64_t checkpoint_request_served = 0;  // id of the last requested checkpoint taken
+    // MPI_Buffer_attach's buffer (the program's memory) and how much of it buffered sends in
+    // flight count against (lib/mpi/bsend.cc).
+    bool bsend_attached = false;
+    void* bsend_buffer = nullptr;
+    int bsend_size = 0;
+    std::size_t bsend_used = 0;
 
     RankState() = default;
     RankState(const RankState&) = delete;

@@ -47,6 +47,11 @@ Request* request_alloc(RequestKind kind) {
 
 void request_release(Request* r) noexcept {
     RankState& s = state_of(r->owner);
+    if (r->bsend_copy) {
+        rt::rank_free(r->bsend_copy);
+        r->bsend_copy = nullptr;
+        s.bsend_used -= r->bsend_bytes;
+    }
     r->magic = Request::kFreed;
     r->next = s.free_requests;
     s.free_requests = r;

@@ -60,6 +60,10 @@ struct mosix_request {
     // A truncated rendezvous receive from another PE lands here first (rank memory), then the part
     // that fits is copied to `buf`.
     void* scratch = nullptr;
+    // A buffered send's copy of the message (rank memory) and its share of the attached buffer:
+    // both given back when the request is released.
+    void* bsend_copy = nullptr;
+    std::size_t bsend_bytes = 0;
 
     // Posted-receive queue links (intrusive, so cancel is O(1)).
     mosix_request* prev = nullptr;

@@ -288,6 +288,19 @@ int MPI_Issend(const void* buf, int count, MPI_Datatype datatype, int dest, int 
                MPI_Request* request);
 int MPI_Irecv(void* buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
               MPI_Request* request);
+/* Ready mode: the receive must already be posted; mosix sends it as a standard send. */
+int MPI_Rsend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm);
+int MPI_Irsend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+               MPI_Request* request);
+/* Buffered mode: the message is copied and the call completes at once. Each message counts its
+ * size plus MPI_BSEND_OVERHEAD against the buffer attached with MPI_Buffer_attach; one that does
+ * not fit is MPI_ERR_BUFFER. MPI_Buffer_detach waits until the buffered messages are gone. */
+#define MPI_BSEND_OVERHEAD 96
+int MPI_Buffer_attach(void* buffer, int size);
+int MPI_Buffer_detach(void* buffer_addr, int* size);
+int MPI_Bsend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm);
+int MPI_Ibsend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+               MPI_Request* request);
 int MPI_Sendrecv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag,
                  void* recvbuf, int recvcount, MPI_Datatype recvtype, int source, int recvtag, MPI_Comm comm,
                  MPI_Status* status);

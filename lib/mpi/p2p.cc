@@ -115,6 +115,17 @@ int MPI_Isend(const void* buf, int count, MPI_Datatype datatype, int dest, int t
     return nonblocking_send(buf, count, datatype, dest, tag, comm, false, request, "MPI_Isend");
 }
 
+int MPI_Rsend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm) {
+    MOSIX_LIBRARY_ENTRY();
+    return blocking_send(buf, count, datatype, dest, tag, comm, false, "MPI_Rsend");
+}
+
+int MPI_Irsend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+               MPI_Request* request) {
+    MOSIX_LIBRARY_ENTRY();
+    return nonblocking_send(buf, count, datatype, dest, tag, comm, false, request, "MPI_Irsend");
+}
+
 int MPI_Issend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
                MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
