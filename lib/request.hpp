@@ -65,6 +65,17 @@ struct mosix_request {
     void* bsend_copy = nullptr;
     std::size_t bsend_bytes = 0;
 
+    // A persistent request (MPI_Send_init and kin): the operation MPI_Start repeats, and whether
+    // it is started. An inactive one is treated like MPI_REQUEST_NULL by the Wait/Test calls.
+    bool persistent = false;
+    bool active = false;
+    std::uint8_t persistent_mode = 0;  // lib/mpi/persistent.cc
+    void* persistent_buf = nullptr;
+    int persistent_count = 0;
+    MPI_Datatype persistent_type = MPI_DATATYPE_NULL;
+    int persistent_peer = 0;  // destination or source, in the communicator
+    int persistent_tag = 0;
+
     // Posted-receive queue links (intrusive, so cancel is O(1)).
     mosix_request* prev = nullptr;
     mosix_request* next = nullptr;

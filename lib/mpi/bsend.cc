@@ -11,15 +11,15 @@
 
 #include "checks.hpp"
 #include "lib/p2p.hpp"
+#include "p2p_start.hpp"
 #include "runtime/library_entry.hpp"
 #include "runtime/rank_memory.hpp"
 #include "runtime/scheduler.hpp"
 
 using namespace mosix::lib;
 
-namespace {
+namespace mosix::lib {
 
-// Copies the message and starts sending the copy; the send's request releases itself when done.
 int buffered_send(const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,
                   const char* call) {
     if (int e = check_initialized(call)) return e;
@@ -58,7 +58,7 @@ int buffered_send(const void* buf, int count, MPI_Datatype type, int dest, int t
     return MPI_SUCCESS;
 }
 
-}  // namespace
+}  // namespace mosix::lib
 
 extern "C" {
 

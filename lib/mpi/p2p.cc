@@ -7,12 +7,13 @@
 #include <vector>
 
 #include "checks.hpp"
+#include "p2p_start.hpp"
 #include "runtime/library_entry.hpp"
 #include "runtime/scheduler.hpp"
 
 using namespace mosix::lib;
 
-namespace {
+namespace mosix::lib {
 
 // Checks and starts a send into `req`; `req` is complete on return for MPI_PROC_NULL.
 int start_send(const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,
@@ -61,6 +62,10 @@ int start_recv(void* buf, int count, MPI_Datatype type, int source, int tag, MPI
     recv_start(req);
     return MPI_SUCCESS;
 }
+
+}  // namespace mosix::lib
+
+namespace {
 
 int blocking_send(const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,
                   bool synchronous, const char* call) {

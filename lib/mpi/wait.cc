@@ -34,14 +34,22 @@ int check_request_array(int count, MPI_Request* requests, const char* call) {
     return MPI_SUCCESS;
 }
 
-// Completes the bookkeeping of a finished request: status out, request released, handle nulled.
-// Returns the request's error class (truncation), already reported through the handler.
+// No operation to wait for: a null handle, or a persistent request not started (or finished).
+bool idle(MPI_Request r) { return r == MPI_REQUEST_NULL || (r->persistent && !r->active); }
+
+// Completes the bookkeeping of a finished request: status out, request released, handle nulled
+// (a persistent request just becomes inactive, its handle kept). Returns the request's error
+// class (truncation), already reported through the handler.
 int retire(MPI_Request* handle, MPI_Status* status, const char* call) {
     Request* r = *handle;
     MPI_Status st = kEmptyStatus;
     if (r->kind == RequestKind::recv) status_from(r, &st);
     set_status(status, st);
     int err = r->kind == RequestKind::recv ? report_recv_error(r->comm, r, call) : MPI_SUCCESS;
+    if (r->persistent) {
+        r->active = false;
+        return err;
+    }
     if (r->pooled) request_release(r);
     *handle = MPI_REQUEST_NULL;
     return err;
@@ -56,12 +64,13 @@ int MPI_Wait(MPI_Request* request, MPI_Status* status) {
     const char* call = "MPI_Wait";
     if (int e = check_initialized(call)) return e;
     MOSIX_CHECK(request, MPI_COMM_WORLD, MPI_ERR_REQUEST, call, "request is NULL");
-    if (*request == MPI_REQUEST_NULL) {
+    if (*request != MPI_REQUEST_NULL)
+        MOSIX_CHECK(request_valid(*request), MPI_COMM_WORLD, MPI_ERR_REQUEST, call,
+                    "request is not a valid request (freed or never started?)");
+    if (idle(*request)) {
         set_status(status, kEmptyStatus);
         return MPI_SUCCESS;
     }
-    MOSIX_CHECK(request_valid(*request), MPI_COMM_WORLD, MPI_ERR_REQUEST, call,
-                "request is not a valid request (freed or never started?)");
     wait_for(*request, call);
     return retire(request, status, call);
 }
@@ -71,13 +80,14 @@ int MPI_Test(MPI_Request* request, int* flag, MPI_Status* status) {
     const char* call = "MPI_Test";
     if (int e = check_initialized(call)) return e;
     MOSIX_CHECK(request && flag, MPI_COMM_WORLD, MPI_ERR_ARG, call, "request or flag is NULL");
-    if (*request == MPI_REQUEST_NULL) {
+    if (*request != MPI_REQUEST_NULL)
+        MOSIX_CHECK(request_valid(*request), MPI_COMM_WORLD, MPI_ERR_REQUEST, call,
+                    "request is not a valid request (freed or never started?)");
+    if (idle(*request)) {
         *flag = 1;
         set_status(status, kEmptyStatus);
         return MPI_SUCCESS;
     }
-    MOSIX_CHECK(request_valid(*request), MPI_COMM_WORLD, MPI_ERR_REQUEST, call,
-                "request is not a valid request (freed or never started?)");
     if (!(*request)->complete) mosix::rt::yield();  // a test loop must let the peer progress
     *flag = (*request)->complete;
     if (!*flag) return MPI_SUCCESS;
@@ -90,7 +100,7 @@ int MPI_Waitall(int count, MPI_Request requests[], MPI_Status* statuses) {
     if (int e = check_request_array(count, requests, call)) return e;
     int failed = 0;
     for (int i = 0; i < count; ++i) {
-        if (requests[i] == MPI_REQUEST_NULL) {
+        if (idle(requests[i])) {
             set_status(status_at(statuses, i), kEmptyStatus);
             continue;
         }
@@ -107,14 +117,14 @@ int MPI_Testall(int count, MPI_Request requests[], int* flag, MPI_Status* status
     MOSIX_CHECK(flag, MPI_COMM_WORLD, MPI_ERR_ARG, call, "flag is NULL");
     *flag = 1;
     for (int i = 0; i < count; ++i)
-        if (requests[i] != MPI_REQUEST_NULL && !requests[i]->complete) *flag = 0;
+        if (!idle(requests[i]) && !requests[i]->complete) *flag = 0;
     if (!*flag) {
         mosix::rt::yield();
         return MPI_SUCCESS;
     }
     int failed = 0;
     for (int i = 0; i < count; ++i) {
-        if (requests[i] == MPI_REQUEST_NULL)
+        if (idle(requests[i]))
             set_status(status_at(statuses, i), kEmptyStatus);
         else if (retire(&requests[i], status_at(statuses, i), call) != MPI_SUCCESS)
             ++failed;
@@ -129,7 +139,7 @@ int MPI_Testany(int count, MPI_Request requests[], int* index, int* flag, MPI_St
     MOSIX_CHECK(index && flag, MPI_COMM_WORLD, MPI_ERR_ARG, call, "index or flag is NULL");
     bool any_active = false;
     for (int i = 0; i < count; ++i) {
-        if (requests[i] == MPI_REQUEST_NULL) continue;
+        if (idle(requests[i])) continue;
         any_active = true;
         if (requests[i]->complete) {
             *index = i;
@@ -154,7 +164,7 @@ int MPI_Waitany(int count, MPI_Request requests[], int* index, MPI_Status* statu
     for (;;) {
         bool any_active = false;
         for (int i = 0; i < count; ++i) {
-            if (requests[i] == MPI_REQUEST_NULL) continue;
+            if (idle(requests[i])) continue;
             any_active = true;
             if (requests[i]->complete) {
                 *index = i;
@@ -179,7 +189,7 @@ int MPI_Testsome(int incount, MPI_Request requests[], int* outcount, int indices
     bool any_active = false;
     int n = 0, failed = 0;
     for (int i = 0; i < incount; ++i) {
-        if (requests[i] == MPI_REQUEST_NULL) continue;
+        if (idle(requests[i])) continue;
         any_active = true;
         if (!requests[i]->complete) continue;
         indices[n] = i;
@@ -200,7 +210,7 @@ int MPI_Waitsome(int incount, MPI_Request requests[], int* outcount, int indices
     for (;;) {
         bool any_active = false, any_done = false;
         for (int i = 0; i < incount; ++i) {
-            if (requests[i] == MPI_REQUEST_NULL) continue;
+            if (idle(requests[i])) continue;
             any_active = true;
             any_done |= requests[i]->complete;
         }
@@ -216,7 +226,7 @@ int MPI_Request_free(MPI_Request* request) {
     MOSIX_CHECK(request && request_valid(*request), MPI_COMM_WORLD, MPI_ERR_REQUEST, call,
                 "request is not a valid request");
     Request* r = *request;
-    if (r->complete)
+    if (r->complete || (r->persistent && !r->active))
         request_release(r);
     else
         r->user_freed = true;  // released when it completes
