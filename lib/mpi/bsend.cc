@@ -25,10 +25,7 @@ int buffered_send(const void* buf, int count, MPI_Datatype type, int dest, int t
     if (int e = check_initialized(call)) return e;
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
-    if (int e = check_comm(comm, call, &c)) return e;
-    if (int e = check_buffer(*c, comm, buf, count, type, call, &dt)) return e;
-    if (int e = check_dest(*c, comm, dest, call)) return e;
-    if (int e = check_send_tag(comm, tag, call)) return e;
+    if (int e = check_send(buf, count, type, dest, tag, comm, call, &c, &dt)) return e;
     if (dest == MPI_PROC_NULL) return MPI_SUCCESS;
     std::size_t bytes = static_cast<std::size_t>(count) * dt->size;
     RankState& s = self_state();

@@ -15,15 +15,20 @@ using namespace mosix::lib;
 
 namespace mosix::lib {
 
+int check_send(const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,
+               const char* call, Comm** c, const Datatype** dt) {
+    if (int e = check_comm(comm, call, c)) return e;
+    if (int e = check_buffer(**c, comm, buf, count, type, call, dt)) return e;
+    if (int e = check_dest(**c, comm, dest, call)) return e;
+    return check_send_tag(comm, tag, call);
+}
+
 // Checks and starts a send into `req`; `req` is complete on return for MPI_PROC_NULL.
 int start_send(const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,
                bool synchronous, Request* req, const char* call) {
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
-    if (int e = check_comm(comm, call, &c)) return e;
-    if (int e = check_buffer(*c, comm, buf, count, type, call, &dt)) return e;
-    if (int e = check_dest(*c, comm, dest, call)) return e;
-    if (int e = check_send_tag(comm, tag, call)) return e;
+    if (int e = check_send(buf, count, type, dest, tag, comm, call, &c, &dt)) return e;
     req->kind = RequestKind::send;
     req->comm = comm;
     if (dest == MPI_PROC_NULL) {

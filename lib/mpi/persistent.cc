@@ -25,14 +25,13 @@ int make(Mode mode, void* buf, int count, MPI_Datatype type, int peer, int tag, 
     MOSIX_CHECK(request, comm, MPI_ERR_REQUEST, call, "request is NULL");
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
-    if (int e = check_comm(comm, call, &c)) return e;
-    if (int e = check_buffer(*c, comm, buf, count, type, call, &dt)) return e;
-    if (mode == kRecv) {
+    if (mode != kRecv) {
+        if (int e = check_send(buf, count, type, peer, tag, comm, call, &c, &dt)) return e;
+    } else {
+        if (int e = check_comm(comm, call, &c)) return e;
+        if (int e = check_buffer(*c, comm, buf, count, type, call, &dt)) return e;
         if (int e = check_source(*c, comm, peer, call)) return e;
         if (int e = check_recv_tag(comm, tag, call)) return e;
-    } else {
-        if (int e = check_dest(*c, comm, peer, call)) return e;
-        if (int e = check_send_tag(comm, tag, call)) return e;
     }
     Request* r = request_alloc(mode == kRecv ? RequestKind::recv : RequestKind::send);
     r->comm = comm;
