@@ -20,38 +20,57 @@ namespace {
 
 constexpr const char* kReexecMark = "MOSIX_FIXED_LAYOUT";
 
-// The main program's GNU build id as hex, or "" if it has none.
-std::string build_id() {
+// The GNU build id of one loaded object, as hex, or "" if it has none.
+std::string note_build_id(const dl_phdr_info* info) {
     std::string id;
+    for (int i = 0; i < info->dlpi_phnum; ++i) {
+        const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+        if (ph.p_type != PT_NOTE) continue;
+        auto* p = reinterpret_cast<const char*>(info->dlpi_addr + ph.p_vaddr);
+        const char* end = p + ph.p_memsz;
+        while (p + sizeof(ElfW(Nhdr)) <= end) {
+            auto* n = reinterpret_cast<const ElfW(Nhdr)*>(p);
+            const char* name = p + sizeof *n;
+            const char* desc = name + ((n->n_namesz + 3) & ~3U);
+            if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
+                char hex[3];
+                for (unsigned k = 0; k < n->n_descsz; ++k) {
+                    std::snprintf(hex, sizeof hex, "%02x", static_cast<unsigned char>(desc[k]));
+                    id += hex;
+                }
+                return id;
+            }
+            p = desc + ((n->n_descsz + 3) & ~3U);
+        }
+    }
+    return id;
+}
+
+bool holds(const dl_phdr_info* info, const void* addr) {
+    auto a = reinterpret_cast<ElfW(Addr)>(addr);
+    for (int i = 0; i < info->dlpi_phnum; ++i) {
+        const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+        ElfW(Addr) start = info->dlpi_addr + ph.p_vaddr;
+        if (ph.p_type == PT_LOAD && a >= start && a - start < ph.p_memsz) return true;
+    }
+    return false;
+}
+
+// The build id of the object that holds `inside`, or of the main program if it is null.
+std::string build_id_of(const void* inside) {
+    struct Query {
+        const void* inside;
+        std::string id;
+    } q{inside, {}};
     dl_iterate_phdr(
         [](dl_phdr_info* info, size_t, void* out) -> int {
-            // The first object is the main program.
-            for (int i = 0; i < info->dlpi_phnum; ++i) {
-                const ElfW(Phdr)& ph = info->dlpi_phdr[i];
-                if (ph.p_type != PT_NOTE) continue;
-                auto* p = reinterpret_cast<const char*>(info->dlpi_addr + ph.p_vaddr);
-                const char* end = p + ph.p_memsz;
-                while (p + sizeof(ElfW(Nhdr)) <= end) {
-                    auto* n = reinterpret_cast<const ElfW(Nhdr)*>(p);
-                    const char* name = p + sizeof *n;
-                    const char* desc = name + ((n->n_namesz + 3) & ~3U);
-                    if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
-                        std::memcmp(name, "GNU", 4) == 0) {
-                        auto* s = static_cast<std::string*>(out);
-                        char hex[3];
-                        for (unsigned k = 0; k < n->n_descsz; ++k) {
-                            std::snprintf(hex, sizeof hex, "%02x", static_cast<unsigned char>(desc[k]));
-                            *s += hex;
-                        }
-                        return 1;
-                    }
-                    p = desc + ((n->n_descsz + 3) & ~3U);
-                }
-            }
-            return 1;  // only the main program matters
+            auto* q = static_cast<Query*>(out);
+            if (q->inside && !holds(info, q->inside)) return 0;  // the first object is the program
+            q->id = note_build_id(info);
+            return 1;
         },
-        &id);
-    return id;
+        &q);
+    return q.id;
 }
 
 }  // namespace
@@ -79,7 +98,7 @@ void ensure_fixed_layout(char** argv) {
 }
 
 std::string layout_identity(std::size_t slot_region_bytes) {
-    std::string id = build_id();
+    std::string id = build_id_of(nullptr);
     if (id.empty()) {
         struct stat st {};
         if (stat("/proc/self/exe", &st) == 0)
@@ -88,7 +107,15 @@ std::string layout_identity(std::size_t slot_region_bytes) {
     char region[96];
     std::snprintf(region, sizeof region, " slots %#llx+%#zx",
                   static_cast<unsigned long long>(SlotRegion::kRegionBase), slot_region_bytes);
-    return "binary " + id + region;
+    // The library too: rank stacks hold its return addresses, so a rebuilt one cannot take over
+    // another's ranks (a migration or a restart), even under an unchanged program.
+    std::string library = build_id_of(reinterpret_cast<const void*>(&layout_identity));
+    std::string result = "binary " + id;
+    if (!library.empty() && library != id) {
+        result += " library ";
+        result += library;
+    }
+    return result + region;
 }
 
 }  // namespace mosix::rt
