@@ -407,11 +407,22 @@ int MPI_Group_intersection(MPI_Group group1, MPI_Group group2, MPI_Group* newgro
 int MPI_Group_difference(MPI_Group group1, MPI_Group group2, MPI_Group* newgroup);
 int MPI_Group_free(MPI_Group* group);
 
-/* ---- the profiling interface ------------------------------------------------------------- */
+/* ---- memory and addresses ------------------------------------------------------------------ */
 
-/* Every MPI_ call above also has its PMPI_ name, the same function: a tool that defines its own
- * MPI_Send (to count or time calls) calls PMPI_Send to do the work. Kept in step with the list
- * above by the test pmpi.every_call_has_its_name. */
+/* MPI_Alloc_mem's memory comes from the rank's own heap (it moves with the rank); info must be
+ * MPI_INFO_NULL (Info objects are not supported yet). */
+int MPI_Alloc_mem(MPI_Aint size, MPI_Info info, void* baseptr);
+int MPI_Free_mem(void* base);
+int MPI_Get_address(const void* location, MPI_Aint* address);
+MPI_Aint MPI_Aint_add(MPI_Aint base, MPI_Aint disp);
+MPI_Aint MPI_Aint_diff(MPI_Aint addr1, MPI_Aint addr2);
+
+/* MPI_COMM_TYPE_SHARED: the ranks on the caller's host when they call it (ranks migrate: a
+ * snapshot). info must be MPI_INFO_NULL. */
+#define MPI_COMM_TYPE_SHARED 1
+int MPI_Comm_split_type(MPI_Comm comm, int split_type, int key, MPI_Info info, MPI_Comm* newcomm);
+
+/* ---- the profiling interface ------------------------------------------------------------- */
 int PMPI_Init(int* argc, char*** argv);
 int PMPI_Init_thread(int* argc, char*** argv, int required, int* provided);
 int PMPI_Finalize(void);
@@ -541,6 +552,12 @@ int PMPI_Group_union(MPI_Group group1, MPI_Group group2, MPI_Group* newgroup);
 int PMPI_Group_intersection(MPI_Group group1, MPI_Group group2, MPI_Group* newgroup);
 int PMPI_Group_difference(MPI_Group group1, MPI_Group group2, MPI_Group* newgroup);
 int PMPI_Group_free(MPI_Group* group);
+int PMPI_Alloc_mem(MPI_Aint size, MPI_Info info, void* baseptr);
+int PMPI_Free_mem(void* base);
+int PMPI_Get_address(const void* location, MPI_Aint* address);
+MPI_Aint PMPI_Aint_add(MPI_Aint base, MPI_Aint disp);
+MPI_Aint PMPI_Aint_diff(MPI_Aint addr1, MPI_Aint addr2);
+int PMPI_Comm_split_type(MPI_Comm comm, int split_type, int key, MPI_Info info, MPI_Comm* newcomm);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,8 @@
 
 #include "checks.hpp"
 #include "runtime/library_entry.hpp"
+#include "runtime/runtime.hpp"
+#include "runtime/this_rank.hpp"
 
 using namespace mosix::lib;
 
@@ -28,6 +30,23 @@ int MPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm* newcomm) {
     MOSIX_CHECK(color >= 0 || color == MPI_UNDEFINED, comm, MPI_ERR_ARG, call,
                 "color %d is negative and not MPI_UNDEFINED", color);
     MOSIX_CHECK(newcomm, comm, MPI_ERR_ARG, call, "newcomm is NULL");
+    *newcomm = comm_split(*c, color, key);
+    return MPI_SUCCESS;
+}
+
+// MPI_COMM_TYPE_SHARED groups the ranks by the host they run on when they call it: the ranks that
+// could share memory. Ranks migrate, so it is a snapshot, like mosix_where.
+int MPI_Comm_split_type(MPI_Comm comm, int split_type, int key, MPI_Info info, MPI_Comm* newcomm) {
+    MOSIX_LIBRARY_ENTRY();
+    const char* call = "MPI_Comm_split_type";
+    Comm* c = nullptr;
+    if (int e = check_comm(comm, call, &c)) return e;
+    MOSIX_CHECK(split_type == MPI_COMM_TYPE_SHARED || split_type == MPI_UNDEFINED, comm, MPI_ERR_ARG, call,
+                "split_type %d is neither MPI_COMM_TYPE_SHARED nor MPI_UNDEFINED", split_type);
+    MOSIX_CHECK(info == MPI_INFO_NULL, comm, MPI_ERR_INFO, call,
+                "Info objects are not supported yet: pass MPI_INFO_NULL");
+    MOSIX_CHECK(newcomm, comm, MPI_ERR_ARG, call, "newcomm is NULL");
+    int color = split_type == MPI_UNDEFINED ? MPI_UNDEFINED : mosix::rt::host_of_pe(mosix::rt::this_pe());
     *newcomm = comm_split(*c, color, key);
     return MPI_SUCCESS;
 }
