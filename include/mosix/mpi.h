@@ -422,6 +422,12 @@ MPI_Aint MPI_Aint_diff(MPI_Aint addr1, MPI_Aint addr2);
 #define MPI_COMM_TYPE_SHARED 1
 int MPI_Comm_split_type(MPI_Comm comm, int split_type, int key, MPI_Info info, MPI_Comm* newcomm);
 
+/* ---- mosix's extensions under MPI names ------------------------------------------------------ */
+
+/* A balance point for MPI programs: collective over MPI_COMM_WORLD, it moves ranks to the PEs that
+ * would finish the job soonest, like mosix_balance() (mosix.h). info must be MPI_INFO_NULL. */
+int MPIX_Migrate(MPI_Info info);
+
 /* ---- the profiling interface ------------------------------------------------------------- */
 int PMPI_Init(int* argc, char*** argv);
 int PMPI_Init_thread(int* argc, char*** argv, int required, int* provided);

@@ -75,6 +75,15 @@ int mosix_balance(void) {
     return MPI_SUCCESS;
 }
 
+int MPIX_Migrate(MPI_Info info) {
+    MOSIX_LIBRARY_ENTRY();
+    if (int e = check_initialized("MPIX_Migrate")) return e;
+    MOSIX_CHECK(info == MPI_INFO_NULL, MPI_COMM_WORLD, MPI_ERR_INFO, "MPIX_Migrate",
+                "Info objects are not supported yet: pass MPI_INFO_NULL");
+    balance_collective();
+    return MPI_SUCCESS;
+}
+
 int mosix_checkpoint(void) {
     MOSIX_LIBRARY_ENTRY();
     if (int e = check_initialized("mosix_checkpoint")) return e;
