@@ -16,13 +16,7 @@ CheckpointHooks hooks{};
 
 void set_checkpoint_hooks(const CheckpointHooks& h) noexcept { hooks = h; }
 
-bool checkpoint_supported() noexcept {
-#if defined(MOSIX_SANITIZE)
-    return false;  // AddressSanitizer owns malloc: user allocations are not in the slots
-#else
-    return pe().config.rank_heaps && hooks.write_rank != nullptr;
-#endif
-}
+bool checkpoint_supported() noexcept { return rank_memory_in_slots() && hooks.write_rank != nullptr; }
 
 std::string checkpoint_build_id() {
     const PeState& p = pe();

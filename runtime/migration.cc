@@ -46,11 +46,7 @@ void populate(void* addr, std::size_t bytes) {
 void set_migration_hooks(const MigrationHooks& h) noexcept { hooks = h; }
 
 bool migration_supported() noexcept {
-#if defined(MOSIX_SANITIZE)
-    return false;  // AddressSanitizer owns malloc: user allocations are not in the slots
-#else
-    return pe().networked && pe().config.rank_heaps && hooks.depart != nullptr;
-#endif
+    return pe().networked && rank_memory_in_slots() && hooks.depart != nullptr;
 }
 
 bool in_rank_slot(int rank, const void* addr, std::size_t bytes) noexcept {

@@ -40,6 +40,17 @@ struct PeState {
 
 PeState& pe() noexcept;
 
+// True if every byte a rank owns is in its slot, so that the slot is the whole rank: what moving
+// it and writing it to a checkpoint need. Not with rank heaps off, nor in the sanitizer build
+// (AddressSanitizer owns malloc, so user allocations stay on the PE heap).
+inline bool rank_memory_in_slots() noexcept {
+#if defined(MOSIX_SANITIZE)
+    return false;
+#else
+    return pe().config.rank_heaps;
+#endif
+}
+
 void make_runnable(Rank* r) noexcept;
 void run_scheduler();
 void finish_rank(Rank* r);
