@@ -22,6 +22,17 @@ struct Envelope {
 
 enum class RequestKind : std::uint8_t { send, recv };
 
+// The operation a persistent request repeats: its call's arguments (lib/mpi/persistent.cc).
+struct PersistentOp {
+    std::uint8_t mode = 0;  // persistent.cc's Mode
+    void* buf = nullptr;
+    int count = 0;
+    MPI_Datatype type = MPI_DATATYPE_NULL;
+    int peer = 0;  // destination or source, in the communicator
+    int tag = 0;
+    MPI_Comm comm = MPI_COMM_NULL;
+};
+
 }  // namespace mosix::lib
 
 // Named at global scope because mpi.h's MPI_Request is `struct mosix_request*`.
@@ -69,12 +80,7 @@ struct mosix_request {
     // it is started. An inactive one is treated like MPI_REQUEST_NULL by the Wait/Test calls.
     bool persistent = false;
     bool active = false;
-    std::uint8_t persistent_mode = 0;  // lib/mpi/persistent.cc
-    void* persistent_buf = nullptr;
-    int persistent_count = 0;
-    MPI_Datatype persistent_type = MPI_DATATYPE_NULL;
-    int persistent_peer = 0;  // destination or source, in the communicator
-    int persistent_tag = 0;
+    mosix::lib::PersistentOp op{};
 
     // Posted-receive queue links (intrusive, so cancel is O(1)).
     mosix_request* prev = nullptr;

@@ -43,14 +43,19 @@ int start_send(const void* buf, int count, MPI_Datatype type, int dest, int tag,
     return MPI_SUCCESS;
 }
 
+int check_recv(void* buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm, const char* call,
+               Comm** c, const Datatype** dt) {
+    if (int e = check_comm(comm, call, c)) return e;
+    if (int e = check_buffer(**c, comm, buf, count, type, call, dt)) return e;
+    if (int e = check_source(**c, comm, source, call)) return e;
+    return check_recv_tag(comm, tag, call);
+}
+
 int start_recv(void* buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm, Request* req,
                const char* call) {
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
-    if (int e = check_comm(comm, call, &c)) return e;
-    if (int e = check_buffer(*c, comm, buf, count, type, call, &dt)) return e;
-    if (int e = check_source(*c, comm, source, call)) return e;
-    if (int e = check_recv_tag(comm, tag, call)) return e;
+    if (int e = check_recv(buf, count, type, source, tag, comm, call, &c, &dt)) return e;
     req->kind = RequestKind::recv;
     req->comm = comm;
     if (source == MPI_PROC_NULL) {

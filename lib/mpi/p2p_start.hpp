@@ -13,6 +13,9 @@ namespace mosix::lib {
 // The checks of a send's arguments (communicator, buffer, destination, tag); *c and *dt are set.
 int check_send(const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,
                const char* call, Comm** c, const Datatype** dt);
+// The checks of a receive's arguments (communicator, buffer, source, tag); *c and *dt are set.
+int check_recv(void* buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm, const char* call,
+               Comm** c, const Datatype** dt);
 // Checks and starts a send into `req`; `req` is complete on return for MPI_PROC_NULL.
 int start_send(const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,
                bool synchronous, Request* req, const char* call);

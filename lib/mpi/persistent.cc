@@ -25,23 +25,13 @@ int make(Mode mode, void* buf, int count, MPI_Datatype type, int peer, int tag, 
     MOSIX_CHECK(request, comm, MPI_ERR_REQUEST, call, "request is NULL");
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
-    if (mode != kRecv) {
-        if (int e = check_send(buf, count, type, peer, tag, comm, call, &c, &dt)) return e;
-    } else {
-        if (int e = check_comm(comm, call, &c)) return e;
-        if (int e = check_buffer(*c, comm, buf, count, type, call, &dt)) return e;
-        if (int e = check_source(*c, comm, peer, call)) return e;
-        if (int e = check_recv_tag(comm, tag, call)) return e;
-    }
+    if (int e = mode == kRecv ? check_recv(buf, count, type, peer, tag, comm, call, &c, &dt)
+                              : check_send(buf, count, type, peer, tag, comm, call, &c, &dt))
+        return e;
     Request* r = request_alloc(mode == kRecv ? RequestKind::recv : RequestKind::send);
     r->comm = comm;
     r->persistent = true;
-    r->persistent_mode = mode;
-    r->persistent_buf = buf;
-    r->persistent_count = count;
-    r->persistent_type = type;
-    r->persistent_peer = peer;
-    r->persistent_tag = tag;
+    r->op = PersistentOp{mode, buf, count, type, peer, tag, comm};
     *request = r;
     return MPI_SUCCESS;
 }
@@ -51,35 +41,30 @@ int start(Request* r, const char* call) {
     MOSIX_CHECK(request_valid(r) && r->persistent, MPI_COMM_WORLD, MPI_ERR_REQUEST, call,
                 "request is not a persistent request (MPI_Send_init, MPI_Recv_init, ...)");
     MOSIX_CHECK(!r->active, r->comm, MPI_ERR_REQUEST, call, "request is already started");
-    Request saved = *r;  // the arguments; everything else starts afresh
+    // The operation stays; everything else starts afresh.
+    const PersistentOp op = r->op;
+    const bool pooled = r->pooled;
+    mosix::rt::Rank* owner = r->owner;
     *r = Request();
-    r->pooled = saved.pooled;
-    r->owner = saved.owner;
+    r->pooled = pooled;
+    r->owner = owner;
     r->persistent = true;
-    r->persistent_mode = saved.persistent_mode;
-    r->persistent_buf = saved.persistent_buf;
-    r->persistent_count = saved.persistent_count;
-    r->persistent_type = saved.persistent_type;
-    r->persistent_peer = saved.persistent_peer;
-    r->persistent_tag = saved.persistent_tag;
+    r->op = op;
     r->active = true;
     int e = MPI_SUCCESS;
-    switch (static_cast<Mode>(r->persistent_mode)) {
+    switch (static_cast<Mode>(op.mode)) {
         case kRecv:
-            e = start_recv(r->persistent_buf, r->persistent_count, r->persistent_type, r->persistent_peer,
-                           r->persistent_tag, saved.comm, r, call);
+            e = start_recv(op.buf, op.count, op.type, op.peer, op.tag, op.comm, r, call);
             break;
         case kBsend:
             // The message is copied now; the operation is complete for the program at once.
             r->kind = RequestKind::send;
-            r->comm = saved.comm;
-            e = buffered_send(r->persistent_buf, r->persistent_count, r->persistent_type, r->persistent_peer,
-                              r->persistent_tag, saved.comm, call);
+            r->comm = op.comm;
+            e = buffered_send(op.buf, op.count, op.type, op.peer, op.tag, op.comm, call);
             r->complete = true;
             break;
         default:
-            e = start_send(r->persistent_buf, r->persistent_count, r->persistent_type, r->persistent_peer,
-                           r->persistent_tag, saved.comm, r->persistent_mode == kSsend, r, call);
+            e = start_send(op.buf, op.count, op.type, op.peer, op.tag, op.comm, op.mode == kSsend, r, call);
             break;
     }
     if (e != MPI_SUCCESS) {
