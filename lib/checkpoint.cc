@@ -66,9 +66,8 @@ struct ImageHeader {
 struct Writing {
     std::unique_ptr<CheckpointWriter> writer;
     std::uint64_t seq = 0;
-    int parts = 0;            // PE 0: parts listed, its own and the other PEs'
-    std::uint64_t bytes = 0;  // PE 0: their total size
-    std::chrono::steady_clock::time_point started;
+    int parts = 0;                       // PE 0: parts listed, its own and the other PEs'
+    std::uint64_t bytes = 0;             // PE 0: their total size
     std::unique_ptr<Progress> progress;  // this PE's image bytes
     Compression compression;
 };
@@ -127,7 +126,6 @@ void open_writer(std::uint64_t seq) {
     writing.seq = seq;
     writing.parts = 0;
     writing.bytes = 0;
-    writing.started = std::chrono::steady_clock::now();
     writing.progress = std::make_unique<Progress>("checkpoint " + std::to_string(seq), "written", 0);
     writing.compression = compression_from_environment();
     or_fail(writing.writer->error());
@@ -141,6 +139,13 @@ void resume(std::uint64_t seq) {
     rt::resume_checkpointed();
 }
 
+// PE 0, --checkpoint-every: the next request is due that long after `from`.
+void schedule_next_request(std::chrono::steady_clock::time_point from) {
+    if (requests.every_s > 0)
+        requests.next_due = from + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                       std::chrono::duration<double>(requests.every_s));
+}
+
 // PE 0: one more part of checkpoint `seq` is on disk; once all are, commit and let everyone go on.
 void part_written(std::uint64_t seq, const PartRecord* elsewhere, std::uint64_t size) {
     open_writer(seq);
@@ -150,18 +155,14 @@ void part_written(std::uint64_t seq, const PartRecord* elsewhere, std::uint64_t 
     or_fail(writing.writer->commit());
     std::string path = writing.writer->path();
     or_fail(rt::ckpt::prune(checkpoint_root(), checkpoints_kept()));
-    double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - writing.started).count();
+    double seconds = writing.progress->seconds();  // since this PE opened the checkpoint
     double mib = static_cast<double>(writing.bytes) / (1 << 20);
     std::fprintf(stderr, "mosix: checkpoint %llu written: %s, %d ranks, %.1f MiB%s in %.2f s (%.0f MiB/s)\n",
                  static_cast<unsigned long long>(seq), path.c_str(), rt::world_size(), mib,
                  writing.compression.zstd ? " stored (zstd)" : "", seconds,
                  seconds > 0 ? mib / seconds : 0.0);
     requests.outstanding = false;
-    if (requests.every_s > 0)
-        requests.next_due = std::chrono::steady_clock::now() +
-                            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                std::chrono::duration<double>(requests.every_s));
+    schedule_next_request(std::chrono::steady_clock::now());
     WireHeader w{};
     w.kind = WireKind::checkpoint_resume;
     w.src_world = -1;
@@ -286,9 +287,7 @@ void poll_requests() {
         const char* every = std::getenv("MOSIX_CHECKPOINT_EVERY");
         requests.every_s = every && armed() ? std::strtod(every, nullptr) : 0;
         if (!(requests.every_s > 0)) requests.every_s = 0;
-        if (requests.every_s > 0)
-            requests.next_due = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                          std::chrono::duration<double>(requests.every_s));
+        schedule_next_request(now);
     }
     if (requests.every_s > 0 && !requests.outstanding && now >= requests.next_due) issue_request();
 }
@@ -306,7 +305,6 @@ std::string operator_request() {
 
 // LibraryEntry's destructor, as the rank leaves the call in which the job agreed on a request.
 void take_requested(rt::Rank* r) {
-    r->checkpoint_due = false;
     r->library_depth = 1;  // library code from here: its allocations are the PE's
     if (prepare_checkpoint("a requested checkpoint") == MPI_SUCCESS) {
         rt::checkpoint_suspend(r);

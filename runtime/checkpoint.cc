@@ -44,8 +44,8 @@ void resume_checkpointed() noexcept {
 }
 
 void checkpoint_point(Rank* rank) noexcept {
+    rank->checkpoint_due = false;  // before: the checkpoint's own library calls must not come back here
     if (hooks.take_requested) hooks.take_requested(rank);
-    rank->checkpoint_due = false;
 }
 
 void checkpoint_poll() noexcept {
