@@ -286,6 +286,88 @@ TEST(Errors, InvalidRequests) {
     EXPECT_EQ(0, run_returning(1, body));
 }
 
+// ---- send modes, persistent requests, memory --------------------------------------------------
+
+TEST(Errors, BufferedAndReadySends) {
+    auto body = [] {
+        int x = 0, size = 0;
+        char buf[256];
+        void* back = nullptr;
+        MPI_Request req = MPI_REQUEST_NULL;
+        EXPECT_EQ(MPI_ERR_BUFFER, MPI_Bsend(&x, 1, MPI_INT, 0, 0, MPI_COMM_WORLD));  // nothing attached
+        EXPECT_EQ(MPI_ERR_BUFFER, MPI_Buffer_detach(&back, &size));
+        EXPECT_EQ(MPI_ERR_ARG, MPI_Buffer_attach(buf, -1));
+        EXPECT_EQ(MPI_ERR_BUFFER, MPI_Buffer_attach(nullptr, 16));
+        ASSERT_EQ(MPI_SUCCESS, MPI_Buffer_attach(buf, sizeof buf));
+        EXPECT_EQ(MPI_ERR_BUFFER, MPI_Buffer_attach(buf, sizeof buf));  // one buffer at a time
+        double big[64] = {};
+        EXPECT_EQ(MPI_ERR_BUFFER, MPI_Bsend(big, 64, MPI_DOUBLE, 0, 0, MPI_COMM_WORLD));  // does not fit
+        EXPECT_EQ(MPI_ERR_RANK, MPI_Bsend(&x, 1, MPI_INT, 7, 0, MPI_COMM_WORLD));
+        EXPECT_EQ(MPI_ERR_REQUEST, MPI_Ibsend(&x, 1, MPI_INT, 0, 0, MPI_COMM_WORLD, nullptr));
+        EXPECT_EQ(MPI_ERR_ARG, MPI_Buffer_detach(nullptr, &size));
+        ASSERT_EQ(MPI_SUCCESS, MPI_Buffer_detach(&back, &size));
+        EXPECT_EQ(static_cast<void*>(buf), back);
+        EXPECT_EQ(static_cast<int>(sizeof buf), size);
+        EXPECT_EQ(MPI_ERR_RANK, MPI_Rsend(&x, 1, MPI_INT, 7, 0, MPI_COMM_WORLD));
+        EXPECT_EQ(MPI_ERR_TAG, MPI_Irsend(&x, 1, MPI_INT, 0, -2, MPI_COMM_WORLD, &req));
+        EXPECT_EQ(MPI_REQUEST_NULL, req);
+    };
+    EXPECT_EQ(0, run_returning(2, body));
+}
+
+TEST(Errors, PersistentRequests) {
+    auto body = [] {
+        int x = 0;
+        MPI_Request req = MPI_REQUEST_NULL;
+        EXPECT_EQ(MPI_ERR_RANK, MPI_Send_init(&x, 1, MPI_INT, 7, 0, MPI_COMM_WORLD, &req));
+        EXPECT_EQ(MPI_ERR_TAG, MPI_Recv_init(&x, 1, MPI_INT, 0, -2, MPI_COMM_WORLD, &req));
+        EXPECT_EQ(MPI_ERR_COUNT, MPI_Ssend_init(&x, -1, MPI_INT, 0, 0, MPI_COMM_WORLD, &req));
+        EXPECT_EQ(MPI_ERR_REQUEST, MPI_Bsend_init(&x, 1, MPI_INT, 0, 0, MPI_COMM_WORLD, nullptr));
+        EXPECT_EQ(MPI_REQUEST_NULL, req);
+        EXPECT_EQ(MPI_ERR_REQUEST, MPI_Start(nullptr));
+        EXPECT_EQ(MPI_ERR_REQUEST, MPI_Start(&req));  // the null request
+        MPI_Request plain;
+        ASSERT_EQ(MPI_SUCCESS, MPI_Irecv(&x, 1, MPI_INT, MPI_PROC_NULL, 0, MPI_COMM_WORLD, &plain));
+        EXPECT_EQ(MPI_ERR_REQUEST, MPI_Start(&plain));  // not a persistent one
+        ASSERT_EQ(MPI_SUCCESS, MPI_Wait(&plain, MPI_STATUS_IGNORE));
+        ASSERT_EQ(MPI_SUCCESS, MPI_Recv_init(&x, 1, MPI_INT, MPI_PROC_NULL, 0, MPI_COMM_WORLD, &req));
+        ASSERT_EQ(MPI_SUCCESS, MPI_Start(&req));
+        ASSERT_EQ(MPI_SUCCESS, MPI_Wait(&req, MPI_STATUS_IGNORE));
+        ASSERT_EQ(MPI_SUCCESS, MPI_Recv_init(&x, 1, MPI_INT, 1 - rank(), 5, MPI_COMM_WORLD, &plain));
+        ASSERT_EQ(MPI_SUCCESS, MPI_Start(&plain));
+        EXPECT_EQ(MPI_ERR_REQUEST, MPI_Start(&plain));  // already started
+        EXPECT_EQ(MPI_ERR_COUNT, MPI_Startall(-1, &req));
+        EXPECT_EQ(MPI_ERR_REQUEST, MPI_Startall(1, nullptr));
+        ASSERT_EQ(MPI_SUCCESS, MPI_Send(&x, 1, MPI_INT, 1 - rank(), 5, MPI_COMM_WORLD));
+        ASSERT_EQ(MPI_SUCCESS, MPI_Wait(&plain, MPI_STATUS_IGNORE));
+        EXPECT_EQ(MPI_SUCCESS, MPI_Request_free(&req));
+        EXPECT_EQ(MPI_SUCCESS, MPI_Request_free(&plain));
+    };
+    EXPECT_EQ(0, run_returning(2, body));
+}
+
+TEST(Errors, MemoryAddressesAndSplitType) {
+    auto body = [] {
+        void* p = nullptr;
+        int x = 0;
+        MPI_Comm c = MPI_COMM_WORLD;
+        EXPECT_EQ(MPI_ERR_ARG, MPI_Alloc_mem(-1, MPI_INFO_NULL, &p));
+        EXPECT_EQ(MPI_ERR_ARG, MPI_Alloc_mem(8, MPI_INFO_NULL, nullptr));
+        EXPECT_EQ(MPI_ERR_INFO, MPI_Alloc_mem(8, static_cast<MPI_Info>(5), &p));  // no Info objects yet
+        EXPECT_EQ(nullptr, p);
+        EXPECT_EQ(MPI_ERR_ARG, MPI_Get_address(&x, nullptr));
+        EXPECT_EQ(MPI_ERR_ARG, MPI_Comm_split_type(MPI_COMM_WORLD, 7, 0, MPI_INFO_NULL, &c));
+        EXPECT_EQ(MPI_ERR_INFO,
+                  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, static_cast<MPI_Info>(5), &c));
+        EXPECT_EQ(MPI_ERR_ARG,
+                  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, nullptr));
+        EXPECT_EQ(MPI_ERR_COMM, MPI_Comm_split_type(12345, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &c));
+        EXPECT_EQ(MPI_COMM_WORLD, c);
+        EXPECT_EQ(MPI_ERR_INFO, MPIX_Migrate(static_cast<MPI_Info>(5)));
+    };
+    EXPECT_EQ(0, run_returning(2, body));
+}
+
 // ---- environment and error handling -----------------------------------------------------------
 
 TEST(Errors, EnvironmentCalls) {
