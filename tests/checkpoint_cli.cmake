@@ -20,18 +20,10 @@ add_test(NAME checkpoint_cli.setup
                  sh ${_ckpt_cli} $<TARGET_FILE:checkpoint_cli_make_checkpoint>)
 set_tests_properties(checkpoint_cli.setup PROPERTIES TIMEOUT 30 LABELS checkpoint FIXTURES_SETUP checkpoint_cli)
 
-# expect_status regex command...: as launcher/CMakeLists.txt's mosix_launcher_test, it runs the
-# command in checkpoint_cli/, shows its output, and passes only if it exits with expect_status and
-# its output matches regex.
-set(_ckpt_check [=[exp=$1
-re=$2
-shift 2
-out=$("$@" 2>&1)
-status=$?
-printf '%s\n' "$out"
-[ "$status" -eq "$exp" ] && printf '%s\n' "$out" | grep -q -e "$re"]=])
+# expect_status regex command...: tests/expect_status.sh, run in checkpoint_cli/.
+set(_ckpt_check ${CMAKE_CURRENT_SOURCE_DIR}/expect_status.sh)
 function(mosix_checkpoint_cli_test name expect_status regex)
-  add_test(NAME checkpoint_cli.${name} COMMAND sh -c "${_ckpt_check}" sh ${expect_status} ${regex} ${ARGN}
+  add_test(NAME checkpoint_cli.${name} COMMAND sh ${_ckpt_check} ${expect_status} ${regex} ${ARGN}
            WORKING_DIRECTORY ${_ckpt_cli})
   set_tests_properties(checkpoint_cli.${name} PROPERTIES TIMEOUT 60 LABELS checkpoint
                        FIXTURES_REQUIRED checkpoint_cli)

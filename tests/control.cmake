@@ -6,17 +6,10 @@ set(_mosctl $<TARGET_FILE:mosctl>)
 set(_mosexec $<TARGET_FILE:mosexec>)
 mosix_test_program(controltest control/rank_moves.c control)
 
-# expect_status regex command...: passes only if the command exits with expect_status and its
-# output (stdout and stderr) has a line matching regex.
-set(_control_check [=[exp=$1
-re=$2
-shift 2
-out=$("$@" 2>&1)
-status=$?
-printf '%s\n' "$out"
-[ "$status" -eq "$exp" ] && printf '%s\n' "$out" | grep -q -e "$re"]=])
+# expect_status regex command...: tests/expect_status.sh.
+set(_control_check ${CMAKE_CURRENT_SOURCE_DIR}/expect_status.sh)
 function(mosix_mosctl_test name expect_status regex)
-  add_test(NAME control.mosctl_${name} COMMAND sh -c "${_control_check}" sh ${expect_status} ${regex} ${ARGN})
+  add_test(NAME control.mosctl_${name} COMMAND sh ${_control_check} ${expect_status} ${regex} ${ARGN})
   set_tests_properties(control.mosctl_${name} PROPERTIES TIMEOUT 60)
 endfunction()
 
