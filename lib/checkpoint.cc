@@ -24,8 +24,6 @@
 // them: they wake up inside the mosix_checkpoint call that wrote them, on any number of PEs.
 #include "checkpoint.hpp"
 
-#include <dirent.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -100,23 +98,6 @@ std::string part_name(int rank) { return "rank-" + std::to_string(rank); }
 
 void or_fail(const std::string& why) {
     if (!why.empty()) rt::fail_job(1, "checkpoint: %s", why.c_str());
-}
-
-// The highest N of a committed D/ckpt-N, 0 if none: a new job numbers on from there, so the newest
-// checkpoint in D is always the latest one written.
-std::uint64_t newest_in(const std::string& root) {
-    std::uint64_t newest = 0;
-    DIR* d = opendir(root.c_str());
-    if (!d) return 0;
-    while (dirent* e = readdir(d)) {
-        const char* name = e->d_name;
-        if (std::strncmp(name, "ckpt-", 5) != 0) continue;
-        char* end = nullptr;
-        unsigned long long n = std::strtoull(name + 5, &end, 10);
-        if (end != name + 5 && *end == '\0' && n > newest) newest = n;
-    }
-    closedir(d);
-    return newest;
 }
 
 void open_writer(std::uint64_t seq) {
@@ -364,9 +345,9 @@ int prepare_checkpoint(const char* call) {
     const Comm& world = *comm_get(MPI_COMM_WORLD);
     std::uint64_t seq = 0;
     if (world.rank == 0) {
-        // Past every checkpoint in the directory too: a job restarted from an older one must not
-        // collide with the newer ones there.
-        seq = std::max(self_state().checkpoint_seq, newest_in(root)) + 1;
+        // Past every checkpoint in the directory too: a new job numbers on from there (so the
+        // newest is the latest written), and one restarted from an older one cannot collide.
+        seq = std::max(self_state().checkpoint_seq, rt::ckpt::newest_sequence(root)) + 1;
     }
     coll::bcast(&seq, sizeof seq, 0, world);
     drain(self, world);

@@ -155,30 +155,41 @@ std::string utc_now() {
     return b;
 }
 
-// Newest committed checkpoint in root; false (and why) if none.
-bool newest_checkpoint(const std::string& root, std::string* path, std::string* why) {
-    std::error_code ec;
-    std::filesystem::directory_iterator it(root, ec);
-    if (ec) {
-        *why = "checkpoint directory " + root + ": " + ec.message();
-        return false;
-    }
+// Newest committed checkpoint in root: its number and path. False if there is none, or (ec set)
+// if root cannot be read.
+bool find_newest(const std::string& root, std::uint64_t* best, std::string* path, std::error_code* ec) {
+    std::filesystem::directory_iterator it(root, *ec);
+    if (*ec) return false;
     bool found = false;
-    std::uint64_t best = 0;
     for (const auto& e : it) {
         std::uint64_t seq;
         if (!parse_ckpt_name(e.path().filename().string(), &seq)) continue;
-        if (!found || seq > best) {
-            best = seq;
+        if (!found || seq > *best) {
+            *best = seq;
             *path = e.path().string();
             found = true;
         }
     }
-    if (!found) *why = "checkpoint directory " + root + ": holds no complete checkpoint";
     return found;
 }
 
+// Newest committed checkpoint in root; false (and why) if none.
+bool newest_checkpoint(const std::string& root, std::string* path, std::string* why) {
+    std::error_code ec;
+    std::uint64_t seq = 0;
+    if (find_newest(root, &seq, path, &ec)) return true;
+    *why = "checkpoint directory " + root + ": " + (ec ? ec.message() : "holds no complete checkpoint");
+    return false;
+}
+
 }  // namespace
+
+std::uint64_t newest_sequence(const std::string& root) {
+    std::error_code ec;
+    std::uint64_t seq = 0;
+    std::string path;
+    return find_newest(root, &seq, &path, &ec) ? seq : 0;
+}
 
 std::uint32_t crc32c(std::uint32_t crc, const void* data, std::size_t n) {
     auto* p = static_cast<const unsigned char*>(data);

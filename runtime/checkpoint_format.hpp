@@ -189,6 +189,9 @@ private:
     std::uint32_t crc_ = 0;
 };
 
+// The highest N of a committed D/ckpt-N in `root`, or 0 if there is none (or root is missing).
+std::uint64_t newest_sequence(const std::string& root);
+
 // Removes every leftover D/ckpt-N.tmp and all committed checkpoints but the newest `keep`. Call it
 // only when no checkpoint is being written (a .tmp may be one in progress). Empty on success.
 [[nodiscard]] std::string prune(const std::string& root, int keep);
