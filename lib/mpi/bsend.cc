@@ -22,8 +22,7 @@ namespace mosix::lib {
 
 int buffered_send(const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,
                   const char* call) {
-    if (int e = check_initialized(call)) return e;
-    Comm* c = nullptr;
+    Comm* c = nullptr;  // check_send checks MPI_Init too
     const Datatype* dt = nullptr;
     if (int e = check_send(buf, count, type, dest, tag, comm, call, &c, &dt)) return e;
     if (dest == MPI_PROC_NULL) return MPI_SUCCESS;
