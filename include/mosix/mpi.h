@@ -17,8 +17,10 @@
  * top bits name their kind, so a wrong or stale handle is detected instead of dereferenced. Requests
  * are pointers to rank-owned objects (they travel with a migrating rank).
  *
- * Calls that MPI-3.1 defines and mosix does not implement yet are not declared here; later versions
- * add them (and the mosix own calls live in mosix.h).
+ * The binding is split by area: this file holds the handle types, constants and the core calls;
+ * the files it includes at its end hold one area each (their MPI_ and PMPI_ names together). Calls
+ * that MPI-3.1 defines and mosix does not implement are declared in mpi_unsupported.h and fail with
+ * MPI_ERR_UNSUPPORTED_OPERATION and a message naming the call. mosix's own calls live in mosix.h.
  */
 #ifndef MOSIX_MPI_H
 #define MOSIX_MPI_H
@@ -568,5 +570,13 @@ int PMPI_Comm_split_type(MPI_Comm comm, int split_type, int key, MPI_Info info, 
 #ifdef __cplusplus
 }
 #endif
+
+/* ---- further areas, one file each ---------------------------------------------------------- */
+#include "mpi_datatypes.h"        /* derived datatypes, pack/unpack */
+#include "mpi_nonblocking_coll.h" /* MPI_Ibarrier, MPI_Ibcast, ... */
+#include "mpi_topology.h"         /* Cartesian and graph topologies */
+#include "mpi_attributes.h"       /* attributes and keyvals, Info objects, error classes */
+#include "mpi_intercomm.h"        /* intercommunicators, MPI_Comm_create_group */
+#include "mpi_unsupported.h"      /* the rest of MPI-3.1: declared, each fails with a message */
 
 #endif /* MOSIX_MPI_H */
