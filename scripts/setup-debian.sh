@@ -13,6 +13,7 @@ packages=(
     libgtest-dev libgmock-dev            # tests
     iproute2 util-linux                  # tests: hosts as network namespaces (ip netns, unshare)
     procps time                          # tests: finding a job's processes (ps, pgrep); peak RSS
+    gnuplot-nox                          # bench/report.sh: the report's plots (SVG)
     clang-format clang-tidy tmux
 )
 
