@@ -18,6 +18,7 @@
 #   disk      the file system's sequential write rate for comparison: dd of 256 MiB of zeros with
 #             conv=fsync into the same directory
 #
+# GRIDS="1024 2048" runs only those grid sizes (default "1024 2048 4096"; multiples of 8).
 # Each figure is the best of $REPEAT runs (default 2); every restart must print the checkpointing
 # run's checksum. Checkpoints go to a temporary directory under $CKPT_TMP (default ${TMPDIR:-/tmp}),
 # removed however the script ends; it needs about 300 MiB free there. Bounded: every job runs under
@@ -95,7 +96,7 @@ printf '| %-11s | %-11s | %-11s | %-10s | %-12s | %-7s | %-10s | %-13s |\n' grid
 printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------- ------------- ------------- ------------ \
     -------------- --------- ------------ ---------------
 ranks=8
-for n in 1024 2048 4096; do
+for n in ${GRIDS:-1024 2048 4096}; do
     # Each rank's two arrays of (rows + 2) x n doubles, over all ranks (n is a multiple of 8).
     mem=$(awk -v n="$n" -v r="$ranks" 'BEGIN { printf "%.1f", 2 * r * (n / r + 2) * n * 8 / 1048576 }')
     best_rate="" size="" secs="" restart="" want=""
