@@ -14,12 +14,12 @@
 // calling rank saw it.
 typedef double (*bench_batch_fn)(void* ctx, long iters);
 
-// Warms up and calibrates with batches of 1, 2, 4, ... iterations until one of at least 16 lasts a
-// tenth of `target` seconds (or one of at least 4 lasts `target`, or one has `max_iters`), then runs the
-// measured batch of about `target` seconds (at least 1, at most `max_iters` iterations), going by the fastest
-// calibration batch per iteration. Rank 0 of `comm` decides and broadcasts every step, so all ranks run the
-// same counts. Returns the measured batch's seconds per iteration on this rank and its iteration count in
-// *iters_out.
+// Warms up and calibrates with batches of 1, 2, 4, ... iterations until one is long enough to go by
+// (16 iterations and a tenth of `target` seconds, or 4 and `target`, or 4 times `target`, or
+// `max_iters`), then runs the measured batch: about `target` seconds at the fastest calibration
+// batch's pace (at least 1, at most `max_iters` iterations), stopped after 3 times `target`. Rank 0
+// of `comm` decides and broadcasts every step, so all ranks run the same counts. Returns the measured
+// batch's seconds per iteration on this rank and its iteration count in *iters_out.
 static inline double bench_timed(MPI_Comm comm, bench_batch_fn batch, void* ctx, double target,
                                  long max_iters, long* iters_out) {
     int rank = 0;
@@ -33,8 +33,10 @@ static inline double bench_timed(MPI_Comm comm, bench_batch_fn batch, void* ctx,
             // The fastest batch so far: one that a busy machine preempted must not shrink the count.
             if (per_iter == 0 || t / (double)n < per_iter) per_iter = t / (double)n;
             // At least 16 iterations, or 4 when they already last the target: a batch of 1 or 2 is
-            // mostly first-time costs, and on a busy machine one preemption makes it look slow.
-            done = (t >= target / 10 && n >= 16) || (t >= target && n >= 4) || n >= max_iters;
+            // mostly first-time costs, and on a busy machine one preemption makes it look slow. One
+            // that lasts 4 targets is neither.
+            done =
+                (t >= target / 10 && n >= 16) || (t >= target && n >= 4) || t >= 4 * target || n >= max_iters;
         }
         MPI_Bcast(&done, 1, MPI_INT, 0, comm);
         if (done) break;
@@ -46,8 +48,20 @@ static inline double bench_timed(MPI_Comm comm, bench_batch_fn batch, void* ctx,
         iters = want < 1 ? 1 : want > (double)max_iters ? max_iters : (long)want;
     }
     MPI_Bcast(&iters, 1, MPI_LONG, 0, comm);
-    *iters_out = iters;
-    return batch(ctx, iters) / (double)iters;
+    // In 8 parts, so that a batch the fastest calibration underestimated (a machine that got busy)
+    // stops after 3 times the target instead of running on.
+    long part = iters / 8 > 0 ? iters / 8 : 1, done_iters = 0;
+    double seconds = 0;
+    while (done_iters < iters) {
+        long k = iters - done_iters < part ? iters - done_iters : part;
+        seconds += batch(ctx, k);
+        done_iters += k;
+        int stop = rank == 0 && seconds >= 3 * target;
+        MPI_Bcast(&stop, 1, MPI_INT, 0, comm);
+        if (stop) break;
+    }
+    *iters_out = done_iters;
+    return seconds / (double)done_iters;
 }
 
 #endif

@@ -36,8 +36,8 @@
 # Every job runs under timeout; the namespaces, the cgroups and any job still running are removed
 # however the script ends (EXIT trap; INT, TERM and HUP exit through it).
 # Exit status: 0 when the report was written (sections that failed say so in it), 1 otherwise.
-set -uo pipefail
 # shellcheck disable=SC2054 # commas inside arguments (btl lists, sizes), not array separators
+set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 netns=$repo/tests/netns

@@ -11,8 +11,11 @@ out=$(readlink -m "${2:?usage: report_write.sh DATA OUT}")
 figs=$out/report
 export LC_ALL=C
 mkdir -p "$figs"
-rm -rf "$figs/data" "$figs"/*.svg
-cp -r "$data" "$figs/data"
+rm -f "$figs"/*.svg
+if [ "$data" != "$figs/data" ]; then  # run again on a report's own data: it stays where it is
+    rm -rf "$figs/data"
+    cp -r "$data" "$figs/data"
+fi
 d=$figs/data
 md=$out/REPORT.md.new
 m() { awk -v k="$1" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$d/machine"; }
@@ -45,7 +48,10 @@ done
 # ---- plots ----
 impl_title() { case $1 in mosix) echo mosix ;; ob1) echo "Open MPI ob1" ;; ucx) echo "Open MPI UCX" ;; openmpi) echo "Open MPI" ;; esac; }
 place_title() { case $1 in same) echo "same PE (one core)" ;; cores) echo "2 PEs (2 cores)" ;; hosts) echo "2 stand-in hosts (TCP)" ;; esac; }
-svg() { printf 'set terminal svg size %s dynamic enhanced font "sans,11" background rgb "white"\nset output "%s"\n' "$1" "$figs/$2"; }
+# The gnuplot scripts (kept in data/) run in report/ with relative paths: `cd report && gnuplot
+# data/p2p_latency.svg.gp` draws a plot again.
+svg() { printf 'set terminal svg size %s dynamic enhanced font "sans,11" background rgb "white"\nset output "%s"\n' "$1" "$2"; }
+draw() { (cd "$figs" && gnuplot "data/$1"); }
 common='set grid; set key top left opaque; set style data linespoints; set pointsize 0.7; set format x "%.0s%cB"'
 # A panel without data (gnuplot refuses to plot nothing): a label on an empty frame.
 empty="set label 1 'no data' at graph 0.45,0.5; unset logscale; plot [0:1][0:1] 2 notitle; unset label 1"
@@ -63,14 +69,14 @@ plot_p2p() {
             for impl in mosix ob1 ucx; do
                 awk -v p="$pl" -v i="$impl" '$1 == p && $2 == i { print $3, $4, $5 }' "$d/p2p.dat" >"$d/p2p_${pl}_$impl.dat"
                 have "$d/p2p_${pl}_$impl.dat" &&
-                    plots+="${plots:+, }'$d/p2p_${pl}_$impl.dat' using 1:$col title '$(impl_title $impl)'"
+                    plots+="${plots:+, }'data/p2p_${pl}_$impl.dat' using 1:$col title '$(impl_title $impl)'"
             done
             echo "set title '$(place_title $pl)'; set logscale x 2; set logscale y; set autoscale"
             if [ -n "$plots" ]; then echo "plot $plots"; else echo "$empty"; fi
         done
         echo "unset multiplot"
     } >"$d/$file.gp"
-    gnuplot "$d/$file.gp"
+    draw $file.gp
 }
 if have "$d/p2p.dat"; then
     plot_p2p 2 "one-way latency (µs)" p2p_latency.svg
@@ -93,14 +99,14 @@ plot_coll() {
                 awk -v i="$impl" -v o="$op" -v b="$b" '$1 == i && $2 == o && $3 == b { print $4, $5 }' "$d/coll.dat" \
                     >"$d/coll_${op}_${b}_$impl.dat"
                 have "$d/coll_${op}_${b}_$impl.dat" &&
-                    plots+="${plots:+, }'$d/coll_${op}_${b}_$impl.dat' using 1:2 title '$(impl_title $impl)'"
+                    plots+="${plots:+, }'data/coll_${op}_${b}_$impl.dat' using 1:2 title '$(impl_title $impl)'"
             done
             echo "set title '$op$([ $op = barrier ] || echo ", $b B")'; set logscale x 2; set logscale y; set autoscale"
             if [ -n "$plots" ]; then echo "plot $plots"; else echo "$empty"; fi
         done
         echo "unset multiplot"
     } >"$d/$file.gp"
-    gnuplot "$d/$file.gp"
+    draw $file.gp
 }
 if have "$d/coll.dat"; then
     plot_coll 8 coll_8.svg
@@ -117,7 +123,7 @@ if have "$d/startup.raw"; then
         for col in 2 3; do
             plots=""
             for impl in mosix openmpi; do
-                have "$d/startup_$impl.dat" && plots+="${plots:+, }'$d/startup_$impl.dat' using 1:$col title '$(impl_title $impl)'"
+                have "$d/startup_$impl.dat" && plots+="${plots:+, }'data/startup_$impl.dat' using 1:$col title '$(impl_title $impl)'"
             done
             if [ $col = 2 ]; then echo "set title 'start-up to exit (hello\\_allreduce)'; set ylabel 'wall clock (s)'"
             else echo "set title 'peak memory of the whole job'; set ylabel 'MiB'"; fi
@@ -126,7 +132,7 @@ if have "$d/startup.raw"; then
         done
         echo "unset multiplot"
     } >"$d/startup.gp"
-    gnuplot "$d/startup.gp"
+    draw startup.gp
 fi
 
 if have "$d/migrate_local.dat" || have "$d/migrate_hosts.dat" || have "$d/checkpoint.dat"; then
@@ -136,19 +142,19 @@ if have "$d/migrate_local.dat" || have "$d/migrate_hosts.dat" || have "$d/checkp
         echo "set xlabel 'MiB'"
         echo "set multiplot layout 1,2"
         plots=""
-        have "$d/migrate_local.dat" && plots+="'$d/migrate_local.dat' using 1:2 title 'move between 2 PEs (best)', '$d/migrate_local.dat' using 1:4 title 'memcpy of the same bytes'"
-        have "$d/migrate_hosts.dat" && plots+="${plots:+, }'$d/migrate_hosts.dat' using 1:2 title 'move between 2 stand-in hosts (best)'"
+        have "$d/migrate_local.dat" && plots+="'data/migrate_local.dat' using 1:2 title 'move between 2 PEs (best)', 'data/migrate_local.dat' using 1:4 title 'memcpy of the same bytes'"
+        have "$d/migrate_hosts.dat" && plots+="${plots:+, }'data/migrate_hosts.dat' using 1:2 title 'move between 2 stand-in hosts (best)'"
         echo "set title 'live migration of one rank against its memory'; set ylabel 'ms'"
         echo "set logscale x 2; set logscale y; set autoscale"
         if [ -n "$plots" ]; then echo "plot $plots"; else echo "$empty"; fi
         plots=""
-        have "$d/checkpoint.dat" && plots="'$d/checkpoint.dat' using 1:2 title 'checkpoint written', '$d/checkpoint.dat' using 1:3 title 'restart (whole run)', '$d/checkpoint.dat' using 1:4 title 'restart less start-up'"
+        have "$d/checkpoint.dat" && plots="'data/checkpoint.dat' using 1:2 title 'checkpoint written', 'data/checkpoint.dat' using 1:3 title 'restart (whole run)', 'data/checkpoint.dat' using 1:4 title 'restart less start-up'"
         echo "set title 'checkpoint and restart, 8 ranks, against job memory'; set ylabel 's'"
         echo "set logscale x 2; set logscale y; set autoscale"
         if [ -n "$plots" ]; then echo "plot $plots"; else echo "$empty"; fi
         echo "unset multiplot"
     } >"$d/memory.gp"
-    gnuplot "$d/memory.gp"
+    draw memory.gp
 fi
 
 if have "$d/balance.dat"; then
@@ -157,9 +163,9 @@ if have "$d/balance.dat"; then
         echo "set grid ytics; set key top right; set style data histograms; set style histogram clustered gap 1"
         echo "set style fill solid 0.8 border -1; set ylabel 'solver time (s)'; set yrange [0:*]"
         echo "set title 'load balancer: imbalanced solver, 64 ranks'"
-        echo "plot '$d/balance.dat' using 2:xtic(sprintf('scenario %d', \$1)) title 'off', '' using 3 title 'refine', '' using 4 title 'greedy', '' using 5 title 'ideal'"
+        echo "plot 'data/balance.dat' using 2:xtic(sprintf('scenario %d', \$1)) title 'off', '' using 3 title 'refine', '' using 4 title 'greedy', '' using 5 title 'ideal'"
     } >"$d/balance.gp"
-    gnuplot "$d/balance.gp"
+    draw balance.gp
 fi
 
 # ---- tables ----
