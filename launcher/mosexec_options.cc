@@ -38,7 +38,7 @@ Runs N ranks of an MPI program built with mosixcc/mosixcxx, CMake's mosix::mpi o
 on one or more PEs (processes), on this machine or on several hosts.
 
 Options:
-  -n, --np N               number of ranks, 1 to 16777216 (required unless --restart)
+  -n, -np, --np N          number of ranks, 1 to 16777216 (required unless --restart)
       --pes P              number of PEs, 1 to N (default: the slots of --host/--hostfile, the
                            Slurm allocation's tasks, or this machine's cores; at most N)
       --host LIST          hosts as name[:slots],... e.g. node1:4,node2:4 (default: this machine)
@@ -226,7 +226,13 @@ Options parse_options(int argc, char** argv) {
     for (int c; (c = getopt_long(argc, argv, "+:n:hv", kLong, nullptr)) != -1;) {
         switch (c) {
             case 'n':
-                np = optarg;
+                // mpirun's "-np N": getopt reads it as -n with the value "p".
+                if (std::strcmp(argv[optind - 1], "-np") == 0) {
+                    if (optind >= argc) usage_error("option -np needs a value");
+                    np = argv[optind++];
+                } else {
+                    np = optarg;
+                }
                 break;
             case kPes:
                 pes = optarg;

@@ -13,6 +13,8 @@ packages=(
     libgtest-dev libgmock-dev            # tests
     iproute2 util-linux                  # tests: hosts as network namespaces (ip netns, unshare)
     procps time                          # tests: finding a job's processes (ps, pgrep); peak RSS
+    autoconf automake                    # tests: an autotools MPI project built with mosixcc
+    libblas-dev                          # tests: HPC Challenge (hpcc) built with mosixcc
     gnuplot-nox                          # bench/report.sh: the report's plots (SVG)
     clang-format clang-tidy tmux
 )
