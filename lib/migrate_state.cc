@@ -16,11 +16,11 @@ namespace mosix::lib {
 
 // A field added to these structures must be added here too.
 static_assert(sizeof(Comm) == 80 || sizeof(void*) != 8, "Comm changed: update migrate_state.cc");
-static_assert(sizeof(RankState) == 528 || sizeof(void*) != 8, "RankState changed: update migrate_state.cc");
+static_assert(sizeof(RankState) == 536 || sizeof(void*) != 8, "RankState changed: update migrate_state.cc");
 
 namespace {
 
-constexpr std::uint32_t kStateMagic = 0x6d737434;  // "mst4": bump when the layout changes
+constexpr std::uint32_t kStateMagic = 0x6d737437;  // "mst7": bump when the layout changes
 
 struct Writer {
     std::vector<unsigned char> out;
@@ -123,6 +123,7 @@ std::vector<unsigned char> pack_rank_state(RankState* s) {
     write_vector_pod(w, unexpected);
     w.pod(s->free_requests);
     write_vector_pod(w, s->request_chunks);
+    w.pod(s->nbc);  // schedules of nonblocking collectives: rank memory
     for (Unexpected* b : s->free_buffers) w.pod(b);
     w.pod(static_cast<std::uint64_t>(s->comms.size()));
     for (const Comm& c : s->comms) {
@@ -160,6 +161,7 @@ std::vector<unsigned char> pack_rank_state(RankState* s) {
     s->queues.posted = {};
     s->free_requests = nullptr;
     s->request_chunks.clear();
+    s->nbc = nullptr;
     for (Unexpected*& b : s->free_buffers) b = nullptr;
     delete s;
     return std::move(w.out);
@@ -180,6 +182,7 @@ RankState* unpack_rank_state(rt::Rank* rank, const unsigned char* data, std::siz
     for (Unexpected* u : unexpected) s->queues.push_unexpected(u);
     s->free_requests = r.pod<Request*>();
     read_vector_pod(r, &s->request_chunks);
+    s->nbc = r.pod<nbc::State*>();
     for (Unexpected*& b : s->free_buffers) b = r.pod<Unexpected*>();
     s->comms.resize(static_cast<std::size_t>(r.pod<std::uint64_t>()));
     for (Comm& c : s->comms) {

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "nbc/schedule.hpp"
 #include "p2p_internal.hpp"
 #include "remote.hpp"
 #include "runtime/rank_memory.hpp"
@@ -115,19 +116,28 @@ void recv_start(Request* req) {
 // as a message takes to come back from a neighbouring PE.
 constexpr int kPollBeforeBlock = 64;
 
+// Nonblocking collectives under way go on whenever the rank waits here (each wake-up may be one of
+// their messages); a nonblocking collective's own request completes only by their progress, so it
+// skips the polling in place.
 void wait_for(Request* req, const char* call) {
     if (req->complete) return;
-    if (rt::poll_in_place([req] { return req->complete; }, kPollBeforeBlock)) return;
     RankState& s = self_state();
+    nbc::progress(s);
+    if (req->complete) return;
+    if (req->kind != RequestKind::coll && rt::poll_in_place([req] { return req->complete; }, kPollBeforeBlock))
+        return;
     s.waiting_on = req;
-    do rt::block(call);
-    while (!req->complete);
+    do {
+        rt::block(call);
+        nbc::progress(s);
+    } while (!req->complete);
     s.waiting_on = nullptr;
 }
 
 bool probe(std::uint32_t context, int source, int tag, bool block, Envelope* found) {
     RankState& s = self_state();
     for (;;) {
+        nbc::progress(s);
         if (Unexpected* u = s.queues.find_unexpected(context, source, tag)) {
             *found = u->env;
             return true;

@@ -1,6 +1,7 @@
 #include "rank_state.hpp"
 
 #include "handles.hpp"
+#include "nbc/schedule.hpp"
 #include "remote.hpp"
 #include "runtime/rank_memory.hpp"
 #include "runtime/runtime.hpp"
@@ -8,6 +9,7 @@
 namespace mosix::lib {
 
 RankState::~RankState() {
+    nbc::release(nbc);
     for (void* chunk : request_chunks) rt::rank_free(chunk);
     for (Unexpected*& list : free_buffers) {
         while (Unexpected* u = list) {

@@ -21,6 +21,9 @@ namespace mosix::lib {
 namespace coll {
 struct Hierarchy;
 }
+namespace nbc {
+struct State;
+}
 
 struct Comm {
     bool live = false;
@@ -60,6 +63,7 @@ struct RankState {
     std::vector<UserErrhandler> errhandlers;  // user handlers: handle index - 2
     Request* free_requests = nullptr;         // request pool (linked through `next`)
     std::vector<void*> request_chunks;        // the pool's memory, released with the state
+    nbc::State* nbc = nullptr;                // nonblocking collectives (lib/nbc), in rank memory
     Unexpected* free_buffers[kBufferClasses] = {};
     std::uint32_t next_context = 4;  // 0/1 world, 2/3 self
     bool initialized = false;

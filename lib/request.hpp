@@ -20,7 +20,8 @@ struct Envelope {
     std::size_t bytes;
 };
 
-enum class RequestKind : std::uint8_t { send, recv };
+// coll: a nonblocking collective (lib/nbc/schedule.hpp); it completes when its schedule is done.
+enum class RequestKind : std::uint8_t { send, recv, coll };
 
 // The operation a persistent request repeats: its call's arguments (lib/mpi/persistent.cc).
 struct PersistentOp {
@@ -81,6 +82,9 @@ struct mosix_request {
     bool persistent = false;
     bool active = false;
     mosix::lib::PersistentOp op{};
+
+    // A nonblocking collective: the call that started it (MPI_Ibcast, ...), for error reports.
+    const char* coll_call = nullptr;
 
     // Posted-receive queue links (intrusive, so cancel is O(1)).
     mosix_request* prev = nullptr;

@@ -28,7 +28,9 @@ void describe_blocked(mosix::rt::Rank* r, char* out, std::size_t n) {
     auto* s = static_cast<RankState*>(r->lib);
     const Request* q = s->waiting_on;
     if (!q) return;
-    if (q->kind == RequestKind::recv) {
+    if (q->kind == RequestKind::coll) {
+        std::snprintf(out, n, "(waiting for the nonblocking collective %s to complete)", q->coll_call);
+    } else if (q->kind == RequestKind::recv) {
         char src[32];
         if (q->peer == MPI_ANY_SOURCE)
             std::snprintf(src, sizeof src, "any rank");

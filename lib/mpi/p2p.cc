@@ -253,6 +253,8 @@ int MPI_Cancel(MPI_Request* request) {
     MOSIX_CHECK(request && request_valid(*request), MPI_COMM_WORLD, MPI_ERR_REQUEST, "MPI_Cancel",
                 "request is not an active request");
     Request* r = *request;
+    MOSIX_CHECK(r->kind != RequestKind::coll, r->comm, MPI_ERR_REQUEST, "MPI_Cancel",
+                "the request is a nonblocking collective's (%s), which cannot be cancelled", r->coll_call);
     // Sends are never cancelled (the standard allows cancel to fail): they complete normally.
     if (r->kind == RequestKind::recv) cancel_recv(r);
     return MPI_SUCCESS;

@@ -2,6 +2,7 @@
 #include <mpi.h>
 
 #include "lib/errors.hpp"
+#include "lib/nbc/schedule.hpp"
 #include "lib/p2p.hpp"
 #include "runtime/library_entry.hpp"
 #include "runtime/scheduler.hpp"
@@ -34,6 +35,18 @@ int check_request_array(int count, MPI_Request* requests, const char* call) {
     return MPI_SUCCESS;
 }
 
+// Nonblocking collectives under way go on in every Wait and Test call (lib/nbc/schedule.hpp).
+void progress() { nbc::progress(self_state()); }
+
+// A nonblocking collective whose ranks passed different amounts of data.
+int report_coll_error(const Request* r, const char* call) {
+    if (r->status_error == MPI_SUCCESS) return MPI_SUCCESS;
+    return raise_error(r->comm, r->status_error, call,
+                       "message truncated in %s: a rank received more than its buffer holds (the ranks "
+                       "passed different counts)",
+                       r->coll_call);
+}
+
 // No operation to wait for: a null handle, or a persistent request not started (or finished).
 bool idle(MPI_Request r) { return r == MPI_REQUEST_NULL || (r->persistent && !r->active); }
 
@@ -45,7 +58,9 @@ int retire(MPI_Request* handle, MPI_Status* status, const char* call) {
     MPI_Status st = kEmptyStatus;
     if (r->kind == RequestKind::recv) status_from(r, &st);
     set_status(status, st);
-    int err = r->kind == RequestKind::recv ? report_recv_error(r->comm, r, call) : MPI_SUCCESS;
+    int err = r->kind == RequestKind::recv   ? report_recv_error(r->comm, r, call)
+              : r->kind == RequestKind::coll ? report_coll_error(r, call)
+                                             : MPI_SUCCESS;
     if (r->persistent) {
         r->active = false;
         return err;
@@ -88,7 +103,11 @@ int MPI_Test(MPI_Request* request, int* flag, MPI_Status* status) {
         set_status(status, kEmptyStatus);
         return MPI_SUCCESS;
     }
-    if (!(*request)->complete) mosix::rt::yield();  // a test loop must let the peer progress
+    progress();
+    if (!(*request)->complete) {
+        mosix::rt::yield();  // a test loop must let the peer progress
+        progress();
+    }
     *flag = (*request)->complete;
     if (!*flag) return MPI_SUCCESS;
     return retire(request, status, call);
@@ -115,6 +134,7 @@ int MPI_Testall(int count, MPI_Request requests[], int* flag, MPI_Status* status
     const char* call = "MPI_Testall";
     if (int e = check_request_array(count, requests, call)) return e;
     MOSIX_CHECK(flag, MPI_COMM_WORLD, MPI_ERR_ARG, call, "flag is NULL");
+    progress();
     *flag = 1;
     for (int i = 0; i < count; ++i)
         if (!idle(requests[i]) && !requests[i]->complete) *flag = 0;
@@ -137,6 +157,7 @@ int MPI_Testany(int count, MPI_Request requests[], int* index, int* flag, MPI_St
     const char* call = "MPI_Testany";
     if (int e = check_request_array(count, requests, call)) return e;
     MOSIX_CHECK(index && flag, MPI_COMM_WORLD, MPI_ERR_ARG, call, "index or flag is NULL");
+    progress();
     bool any_active = false;
     for (int i = 0; i < count; ++i) {
         if (idle(requests[i])) continue;
@@ -162,6 +183,7 @@ int MPI_Waitany(int count, MPI_Request requests[], int* index, MPI_Status* statu
     if (int e = check_request_array(count, requests, call)) return e;
     MOSIX_CHECK(index, MPI_COMM_WORLD, MPI_ERR_ARG, call, "index is NULL");
     for (;;) {
+        progress();
         bool any_active = false;
         for (int i = 0; i < count; ++i) {
             if (idle(requests[i])) continue;
@@ -186,6 +208,7 @@ int MPI_Testsome(int incount, MPI_Request requests[], int* outcount, int indices
     if (int e = check_request_array(incount, requests, call)) return e;
     MOSIX_CHECK(outcount && (indices || incount == 0), MPI_COMM_WORLD, MPI_ERR_ARG, call,
                 "outcount or indices is NULL");
+    progress();
     bool any_active = false;
     int n = 0, failed = 0;
     for (int i = 0; i < incount; ++i) {
@@ -208,6 +231,7 @@ int MPI_Waitsome(int incount, MPI_Request requests[], int* outcount, int indices
     MOSIX_CHECK(outcount && (indices || incount == 0), MPI_COMM_WORLD, MPI_ERR_ARG, call,
                 "outcount or indices is NULL");
     for (;;) {
+        progress();
         bool any_active = false, any_done = false;
         for (int i = 0; i < incount; ++i) {
             if (idle(requests[i])) continue;
