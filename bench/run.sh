@@ -14,6 +14,9 @@
 # BALANCE=1 adds the load balancer's table (bench/balance.sh, about 9 minutes more).
 # CHECKPOINT=1 adds checkpoint and restart time and size against rank memory, 16-256 MiB, next to
 # the disk's write rate (bench/checkpoint.sh, under a minute more).
+#
+# This is the short table; bench/report.sh measures every figure (sizes 1 B to 4 MiB, 2 to 64 ranks,
+# start-up to 100 000 ranks, ...) and writes bench/REPORT.md with plots.
 set -eu
 build=${1:?usage: bench/run.sh BUILD_DIR}
 REPEAT=${REPEAT:-3}
