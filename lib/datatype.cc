@@ -3,6 +3,7 @@
 #include <complex>
 #include <cstdint>
 
+#include "datatype_derived.hpp"
 #include "handles.hpp"
 
 namespace mosix::lib {
@@ -11,7 +12,8 @@ namespace {
 
 template <class T>
 constexpr Datatype dt(const char* name, Primitive p, bool integer) {
-    return Datatype{name, sizeof(T), static_cast<MPI_Aint>(sizeof(T)), p, integer};
+    constexpr auto n = static_cast<MPI_Aint>(sizeof(T));
+    return Datatype{name, sizeof(T), n, p, integer, 0, 0, n, true, true, true, nullptr};
 }
 
 template <class A, class B>
@@ -66,8 +68,14 @@ constexpr Datatype kPredefined[MOSIX_DT_PREDEFINED_COUNT] = {
 
 const Datatype* datatype_get(MPI_Datatype h) noexcept {
     int i = handle_index(HandleKind::datatype, h);
-    if (i < 0 || i >= MOSIX_DT_PREDEFINED_COUNT) return nullptr;
-    return &kPredefined[i];
+    if (i < 0) return nullptr;
+    if (i < MOSIX_DT_PREDEFINED_COUNT) return &kPredefined[i];
+    const DerivedType* d = derived_get(i - MOSIX_DT_PREDEFINED_COUNT);
+    return d ? &d->dt : nullptr;
+}
+
+const char* datatype_label(const Datatype& dt) noexcept {
+    return dt.name && dt.name[0] ? dt.name : "a derived datatype";
 }
 
 }  // namespace mosix::lib

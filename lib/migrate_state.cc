@@ -16,11 +16,11 @@ namespace mosix::lib {
 
 // A field added to these structures must be added here too.
 static_assert(sizeof(Comm) == 80 || sizeof(void*) != 8, "Comm changed: update migrate_state.cc");
-static_assert(sizeof(RankState) == 536 || sizeof(void*) != 8, "RankState changed: update migrate_state.cc");
+static_assert(sizeof(RankState) == 560 || sizeof(void*) != 8, "RankState changed: update migrate_state.cc");
 
 namespace {
 
-constexpr std::uint32_t kStateMagic = 0x6d737437;  // "mst7": bump when the layout changes
+constexpr std::uint32_t kStateMagic = 0x6d737438;  // "mst8": bump when the layout changes
 
 struct Writer {
     std::vector<unsigned char> out;
@@ -138,6 +138,7 @@ std::vector<unsigned char> pack_rank_state(RankState* s) {
     for (const GroupPtr& g : s->groups) w.group(g);
     write_vector_pod(w, s->ops);
     write_vector_pod(w, s->errhandlers);
+    write_vector_pod(w, s->types);  // in the rank's memory: the pointers travel
     write_seq(w, s->send_seq);
     write_seq(w, s->recv_seq);
     w.pod(s->checkpoint_seq);
@@ -161,6 +162,7 @@ std::vector<unsigned char> pack_rank_state(RankState* s) {
     s->queues.posted = {};
     s->free_requests = nullptr;
     s->request_chunks.clear();
+    s->types.clear();
     s->nbc = nullptr;
     for (Unexpected*& b : s->free_buffers) b = nullptr;
     delete s;
@@ -198,6 +200,7 @@ RankState* unpack_rank_state(rt::Rank* rank, const unsigned char* data, std::siz
     for (GroupPtr& g : s->groups) g = r.group();
     read_vector_pod(r, &s->ops);
     read_vector_pod(r, &s->errhandlers);
+    read_vector_pod(r, &s->types);
     read_seq(r, &s->send_seq);
     read_seq(r, &s->recv_seq);
     s->checkpoint_seq = r.pod<std::uint64_t>();

@@ -152,6 +152,7 @@ bool op_defined_for(const OpRef& op, const Datatype& dt) noexcept {
 }
 
 void op_apply(const OpRef& op, const void* in, void* io, int n, const Datatype& dt, MPI_Datatype type) {
+    if (dt.derived) return op_apply_derived(op, in, io, n, dt, type);
     if (op.user) {
         MPI_Datatype t = type;
         op.user(const_cast<void*>(in), io, &n, &t);

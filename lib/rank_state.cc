@@ -1,5 +1,6 @@
 #include "rank_state.hpp"
 
+#include "datatype_derived.hpp"
 #include "handles.hpp"
 #include "nbc/schedule.hpp"
 #include "remote.hpp"
@@ -23,6 +24,8 @@ RankState::~RankState() {
         rt::rank_free(u);
     }
     for (HeldMessage* h : held) delete h;
+    for (DerivedType* t : types)
+        if (t) derived_destroy(t);
 }
 
 namespace {

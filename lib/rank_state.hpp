@@ -45,6 +45,8 @@ struct UserOp {
     bool commutative = true;
 };
 
+struct DerivedType;
+
 struct UserErrhandler {
     bool live = false;
     MPI_Comm_errhandler_function* fn = nullptr;
@@ -61,6 +63,9 @@ struct RankState {
     std::vector<GroupPtr> groups;             // by group handle index; 0 is MPI_GROUP_EMPTY
     std::vector<UserOp> ops;                  // user ops: handle index - MOSIX_OP_PREDEFINED_COUNT
     std::vector<UserErrhandler> errhandlers;  // user handlers: handle index - 2
+    // Derived datatypes (handle index - MOSIX_DT_PREDEFINED_COUNT); the types themselves are in
+    // the rank's memory and travel as such (lib/datatype_derived.hpp).
+    std::vector<DerivedType*> types;
     Request* free_requests = nullptr;         // request pool (linked through `next`)
     std::vector<void*> request_chunks;        // the pool's memory, released with the state
     nbc::State* nbc = nullptr;                // nonblocking collectives (lib/nbc), in rank memory

@@ -1,5 +1,7 @@
 #include "request.hpp"
 
+#include "datatype_derived.hpp"
+#include "datatype_pack.hpp"
 #include "rank_state.hpp"
 #include "runtime/rank_memory.hpp"
 #include "runtime/scheduler.hpp"
@@ -10,7 +12,22 @@ namespace {
 constexpr int kChunk = 64;  // requests allocated at once when the pool runs dry
 }
 
+namespace {
+
+// A receive in a derived type: its packed bytes into the program's buffer (only what arrived, so
+// a short message fills the first elements), then the copy and the type go.
+void unpack_received(Request* r) noexcept {
+    if (!r->cancelled) unpack(r->packed, r->status_bytes, r->unpack_buf, r->unpack_count, *r->unpack_type);
+    rt::rank_free(r->packed);
+    r->packed = nullptr;
+    datatype_release(*r->unpack_type);
+    r->unpack_type = nullptr;
+}
+
+}  // namespace
+
 void request_complete(Request* r) noexcept {
+    if (r->unpack_type) unpack_received(r);
     r->complete = true;
     if (r->in_flight) {
         r->in_flight = false;
@@ -51,6 +68,14 @@ void request_release(Request* r) noexcept {
         rt::rank_free(r->bsend_copy);
         r->bsend_copy = nullptr;
         s.bsend_used -= r->bsend_bytes;
+    }
+    if (r->packed) {
+        rt::rank_free(r->packed);
+        r->packed = nullptr;
+    }
+    if (r->persistent_type) {
+        datatype_release_handle(*r->persistent_type);
+        r->persistent_type = nullptr;
     }
     r->magic = Request::kFreed;
     r->next = s.free_requests;

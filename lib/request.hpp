@@ -13,6 +13,8 @@
 
 namespace mosix::lib {
 
+struct Datatype;
+
 struct Envelope {
     std::uint32_t context;  // communicator context id (point-to-point or collective)
     int source;             // sender's rank in the communicator
@@ -85,6 +87,17 @@ struct mosix_request {
 
     // A nonblocking collective: the call that started it (MPI_Ibcast, ...), for error reports.
     const char* coll_call = nullptr;
+
+    // A derived datatype whose data is not one run (lib/datatype_pack.hpp): a send's packed copy
+    // of the message, or the packed bytes a receive lands in (its `buf`), unpacked into
+    // `unpack_buf` when it completes. Rank memory; the receive holds a reference on the type.
+    void* packed = nullptr;
+    void* unpack_buf = nullptr;
+    int unpack_count = 0;
+    const mosix::lib::Datatype* unpack_type = nullptr;
+    // A persistent request's derived type, held (a handle reference) while the request exists, so
+    // MPI_Type_free does not stop its later starts.
+    const mosix::lib::Datatype* persistent_type = nullptr;
 
     // Posted-receive queue links (intrusive, so cancel is O(1)).
     mosix_request* prev = nullptr;

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "checks.hpp"
+#include "lib/datatype_pack.hpp"
 #include "lib/p2p.hpp"
 #include "p2p_start.hpp"
 #include "runtime/library_entry.hpp"
@@ -40,7 +41,7 @@ int buffered_send(const void* buf, int count, MPI_Datatype type, int dest, int t
     req->comm = comm;
     req->bsend_copy = mosix::rt::rank_alloc(bytes ? bytes : 1);
     req->bsend_bytes = need;
-    if (bytes) std::memcpy(req->bsend_copy, buf, bytes);
+    if (bytes) pack(buf, count, *dt, req->bsend_copy);  // packed: the copy is one run of bytes
     s.bsend_used += need;
     int world = c->group->world_of(dest);
     req->peer = world;

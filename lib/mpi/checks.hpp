@@ -19,14 +19,25 @@ inline int check_comm(MPI_Comm comm, const char* call, Comm** out) {
     return MPI_SUCCESS;
 }
 
-// A (buffer, count, datatype) triple; sets *out to the datatype.
+// A datatype that data may be moved in: valid and committed; sets *out.
+inline int check_datatype(MPI_Comm comm, MPI_Datatype type, const char* call, const Datatype** out) {
+    const Datatype* dt = datatype_get(type);
+    MOSIX_CHECK(dt, comm, MPI_ERR_TYPE, call, "datatype %#x is not a valid datatype", type);
+    MOSIX_CHECK(dt->committed, comm, MPI_ERR_TYPE, call,
+                "datatype %#x is not committed (call MPI_Type_commit before using it to move data)", type);
+    *out = dt;
+    return MPI_SUCCESS;
+}
+
+// A (buffer, count, datatype) triple; sets *out to the datatype. A derived type may address its
+// data from MPI_BOTTOM (NULL) with absolute displacements.
 inline int check_buffer(const Comm& c, MPI_Comm comm, const void* buf, int count, MPI_Datatype type,
                         const char* call, const Datatype** out) {
     (void)c;
     MOSIX_CHECK(count >= 0, comm, MPI_ERR_COUNT, call, "count %d is negative", count);
-    const Datatype* dt = datatype_get(type);
-    MOSIX_CHECK(dt, comm, MPI_ERR_TYPE, call, "datatype %#x is not a valid datatype", type);
-    MOSIX_CHECK(buf || count == 0 || dt->size == 0, comm, MPI_ERR_BUFFER, call,
+    const Datatype* dt = nullptr;
+    if (int e = check_datatype(comm, type, call, &dt)) return e;
+    MOSIX_CHECK(buf || count == 0 || dt->size == 0 || dt->derived, comm, MPI_ERR_BUFFER, call,
                 "buffer is NULL but count is %d", count);
     *out = dt;
     return MPI_SUCCESS;

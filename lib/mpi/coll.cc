@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "checks.hpp"
+#include "coll_stage.hpp"
 #include "lib/checkpoint.hpp"
 #include "op_check.hpp"
 #include "runtime/library_entry.hpp"
@@ -90,9 +91,7 @@ int check_layout(MPI_Comm comm, int p, const void* buf, const int* counts, const
 }
 
 int check_type(MPI_Comm comm, MPI_Datatype type, const char* call, const Datatype** out) {
-    *out = datatype_get(type);
-    MOSIX_CHECK(*out, comm, MPI_ERR_TYPE, call, "datatype %#x is not a valid datatype", type);
-    return MPI_SUCCESS;
+    return check_datatype(comm, type, call, out);
 }
 
 }  // namespace
@@ -205,7 +204,10 @@ int MPI_Bcast(void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm
     if (int e = check_buffer(*c, comm, buffer, count, datatype, call, &dt)) return e;
     if (int e = check_not_in_place(comm, buffer, "buffer", call)) return e;
     if (int e = check_root(*c, comm, root, call)) return e;
-    coll::bcast(buffer, bytes_of(count, *dt), root, *c);
+    RecvStage b(buffer, count, datatype);
+    if (c->rank == root) b.pack();
+    coll::bcast(b.data(), bytes_of(count, *dt), root, *c);
+    if (c->rank != root) b.finish();
     return after_collective(comm);
 }
 
@@ -221,7 +223,11 @@ int MPI_Reduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datat
     if (int e = check_reduction(*c, comm, sendbuf, recvbuf, c->rank == root, count, count, datatype, op, call,
                                 &dt, &ref))
         return e;
-    coll::reduce(sendbuf, recvbuf, count, *dt, datatype, ref, root, *c);
+    RecvStage r(recvbuf, count, datatype, c->rank == root);
+    if (c->rank == root && sendbuf == MPI_IN_PLACE) r.pack();
+    SendStage s(sendbuf, count, datatype);
+    coll::reduce(s.data(), r.data(), count, *dt, datatype, ref, root, *c);
+    if (c->rank == root) r.finish();
     return after_collective(comm);
 }
 
@@ -236,7 +242,11 @@ int MPI_Allreduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype da
     if (int e =
             check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt, &ref))
         return e;
-    coll::allreduce(sendbuf, recvbuf, count, *dt, datatype, ref, *c);
+    RecvStage r(recvbuf, count, datatype);
+    if (sendbuf == MPI_IN_PLACE) r.pack();
+    SendStage s(sendbuf, count, datatype);
+    coll::allreduce(s.data(), r.data(), count, *dt, datatype, ref, *c);
+    r.finish();
     return after_collective(comm);
 }
 
@@ -250,7 +260,11 @@ int MPI_Scan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatyp
     if (int e =
             check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt, &ref))
         return e;
-    coll::scan(sendbuf, recvbuf, count, *dt, datatype, ref, *c);
+    RecvStage r(recvbuf, count, datatype);
+    if (sendbuf == MPI_IN_PLACE) r.pack();
+    SendStage s(sendbuf, count, datatype);
+    coll::scan(s.data(), r.data(), count, *dt, datatype, ref, *c);
+    r.finish();
     return after_collective(comm);
 }
 
@@ -265,7 +279,11 @@ int MPI_Exscan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datat
     if (int e =
             check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt, &ref))
         return e;
-    coll::exscan(sendbuf, recvbuf, count, *dt, datatype, ref, *c);
+    RecvStage r(recvbuf, count, datatype);
+    if (sendbuf == MPI_IN_PLACE) r.pack();
+    SendStage s(sendbuf, count, datatype);
+    coll::exscan(s.data(), r.data(), count, *dt, datatype, ref, *c);
+    if (c->rank > 0) r.finish();  // rank 0's recvbuf is undefined: left as it was
     return after_collective(comm);
 }
 
@@ -292,7 +310,12 @@ int MPI_Reduce_scatter(const void* sendbuf, void* recvbuf, const int recvcounts[
                                 sendbuf == MPI_IN_PLACE ? static_cast<int>(total) : mine, datatype, op, call,
                                 &dt, &ref))
         return e;
-    coll::reduce_scatter(sendbuf, recvbuf, recvcounts, *dt, datatype, ref, *c);
+    const bool inplace = sendbuf == MPI_IN_PLACE;
+    RecvStage r(recvbuf, inplace ? static_cast<int>(total) : mine, datatype);
+    if (inplace) r.pack();
+    SendStage s(sendbuf, static_cast<int>(total), datatype);
+    coll::reduce_scatter(s.data(), r.data(), recvcounts, *dt, datatype, ref, *c);
+    r.finish(0, mine);
     return after_collective(comm);
 }
 
@@ -313,7 +336,12 @@ int MPI_Reduce_scatter_block(const void* sendbuf, void* recvbuf, int recvcount, 
                                 call, &dt, &ref))
         return e;
     RankVector<int> counts(static_cast<std::size_t>(c->size()), recvcount);
-    coll::reduce_scatter(sendbuf, recvbuf, counts.data(), *dt, datatype, ref, *c);
+    const bool inplace = sendbuf == MPI_IN_PLACE;
+    RecvStage r(recvbuf, inplace ? static_cast<int>(total) : recvcount, datatype);
+    if (inplace) r.pack();
+    SendStage s(sendbuf, static_cast<int>(total), datatype);
+    coll::reduce_scatter(s.data(), r.data(), counts.data(), *dt, datatype, ref, *c);
+    r.finish(0, recvcount);
     return after_collective(comm);
 }
 
@@ -328,7 +356,12 @@ int MPI_Gather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* 
             check_rooted(*c, comm, root, RootedSide{sendbuf, sendcount, sendtype},
                          RootedSide{recvbuf, recvcount, recvtype}, true, "recvbuf", call, &sbytes, &rbytes))
         return e;
-    coll::gather(sendbuf, sbytes, recvbuf, rbytes, root, *c);
+    const bool at_root = c->rank == root;
+    RecvStage r(recvbuf, recvcount * c->size(), recvtype, at_root);
+    if (at_root && sendbuf == MPI_IN_PLACE) r.pack(root * recvcount, recvcount);
+    SendStage s(sendbuf, sendcount, sendtype);
+    coll::gather(s.data(), sbytes, r.data(), rbytes, root, *c);
+    if (at_root) r.finish();
     return after_collective(comm);
 }
 
@@ -344,7 +377,12 @@ int MPI_Gatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void*
                                RootedLayout{recvbuf, recvcounts, displs, recvtype}, true, "recvbuf",
                                "recvcounts", call, &sbytes, &rbytes, &rdispls))
         return e;
-    coll::gatherv(sendbuf, sbytes, recvbuf, rbytes.data(), rdispls.data(), root, *c);
+    const bool at_root = c->rank == root;
+    VStage r(recvbuf, c->size(), recvcounts, displs, recvtype, rdispls.data(), at_root);
+    if (at_root && sendbuf == MPI_IN_PLACE) r.pack(root);
+    SendStage s(sendbuf, sendcount, sendtype);
+    coll::gatherv(s.data(), sbytes, r.data(), rbytes.data(), r.offsets(), root, *c);
+    if (at_root) r.unpack_all(c->size());
     return after_collective(comm);
 }
 
@@ -359,7 +397,10 @@ int MPI_Scatter(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void*
             check_rooted(*c, comm, root, RootedSide{recvbuf, recvcount, recvtype},
                          RootedSide{sendbuf, sendcount, sendtype}, false, "sendbuf", call, &rbytes, &sbytes))
         return e;
-    coll::scatter(sendbuf, sbytes, recvbuf, rbytes, root, *c);
+    SendStage s(sendbuf, sendcount * c->size(), sendtype, c->rank == root);
+    RecvStage r(recvbuf, recvcount, recvtype, recvbuf != MPI_IN_PLACE);
+    coll::scatter(s.data(), sbytes, r.data(), rbytes, root, *c);
+    r.finish();
     return after_collective(comm);
 }
 
@@ -375,7 +416,12 @@ int MPI_Scatterv(const void* sendbuf, const int sendcounts[], const int displs[]
                                RootedLayout{sendbuf, sendcounts, displs, sendtype}, false, "sendbuf",
                                "sendcounts", call, &rbytes, &sbytes, &sdispls))
         return e;
-    coll::scatterv(sendbuf, sbytes.data(), sdispls.data(), recvbuf, rbytes, root, *c);
+    const bool at_root = c->rank == root;
+    VStage s(sendbuf, c->size(), sendcounts, displs, sendtype, sdispls.data(), at_root);
+    if (at_root) s.pack_all(c->size());
+    RecvStage r(recvbuf, recvcount, recvtype, recvbuf != MPI_IN_PLACE);
+    coll::scatterv(s.data(), sbytes.data(), s.offsets(), r.data(), rbytes, root, *c);
+    r.finish();
     return after_collective(comm);
 }
 
@@ -389,7 +435,11 @@ int MPI_Allgather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, voi
     if (int e = check_uniform_blocks(*c, comm, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
                                      call, &sbytes, &rbytes))
         return e;
-    coll::allgather(sendbuf, sbytes, recvbuf, rbytes, *c);
+    RecvStage r(recvbuf, recvcount * c->size(), recvtype);
+    if (sendbuf == MPI_IN_PLACE) r.pack(c->rank * recvcount, recvcount);
+    SendStage s(sendbuf, sendcount, sendtype);
+    coll::allgather(s.data(), sbytes, r.data(), rbytes, *c);
+    r.finish();
     return after_collective(comm);
 }
 
@@ -410,7 +460,11 @@ int MPI_Allgatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, vo
     if (int e = check_send_block(*c, comm, sendbuf, sendcount, sendtype,
                                  rbytes[static_cast<std::size_t>(c->rank)], call, &sbytes))
         return e;
-    coll::allgatherv(sendbuf, sbytes, recvbuf, rbytes.data(), rdispls.data(), *c);
+    VStage r(recvbuf, c->size(), recvcounts, displs, recvtype, rdispls.data());
+    if (sendbuf == MPI_IN_PLACE) r.pack(c->rank);
+    SendStage s(sendbuf, sendcount, sendtype);
+    coll::allgatherv(s.data(), sbytes, r.data(), rbytes.data(), r.offsets(), *c);
+    r.unpack_all(c->size());
     return after_collective(comm);
 }
 
@@ -424,7 +478,11 @@ int MPI_Alltoall(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void
     if (int e = check_uniform_blocks(*c, comm, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
                                      call, &sbytes, &rbytes))
         return e;
-    coll::alltoall(sendbuf, sbytes, recvbuf, rbytes, *c);
+    RecvStage r(recvbuf, recvcount * c->size(), recvtype);
+    if (sendbuf == MPI_IN_PLACE) r.pack();
+    SendStage s(sendbuf, sendcount * c->size(), sendtype);
+    coll::alltoall(s.data(), sbytes, r.data(), rbytes, *c);
+    r.finish();
     return after_collective(comm);
 }
 
@@ -451,7 +509,12 @@ int MPI_Alltoallv(const void* sendbuf, const int sendcounts[], const int sdispls
             return e;
         if (int e = check_same_size(comm, sbytes[me], rbytes[me], call)) return e;
     }
-    coll::alltoallv(sendbuf, sbytes.data(), soffs.data(), recvbuf, rbytes.data(), roffs.data(), *c);
+    VStage r(recvbuf, p, recvcounts, rdispls, recvtype, roffs.data());
+    if (sendbuf == MPI_IN_PLACE) r.pack_all(p);
+    VStage s(sendbuf, p, sendcounts, sdispls, sendtype, soffs.data(), sendbuf != MPI_IN_PLACE);
+    if (sendbuf != MPI_IN_PLACE) s.pack_all(p);
+    coll::alltoallv(s.data(), sbytes.data(), s.offsets(), r.data(), rbytes.data(), r.offsets(), *c);
+    r.unpack_all(p);
     return after_collective(comm);
 }
 

@@ -67,13 +67,14 @@ int MPI_Reduce_local(const void* inbuf, void* inoutbuf, int count, MPI_Datatype 
     MOSIX_CHECK(count >= 0, MPI_COMM_NULL, MPI_ERR_COUNT, call, "count %d is negative", count);
     const Datatype* dt = datatype_get(datatype);
     MOSIX_CHECK(dt, MPI_COMM_NULL, MPI_ERR_TYPE, call, "datatype %#x is not a valid datatype", datatype);
+    MOSIX_CHECK(dt->committed, MPI_COMM_NULL, MPI_ERR_TYPE, call, "datatype %#x is not committed", datatype);
     MOSIX_CHECK(inbuf != MPI_IN_PLACE && inoutbuf != MPI_IN_PLACE, MPI_COMM_NULL, MPI_ERR_BUFFER, call,
                 "MPI_IN_PLACE is not allowed here");
     MOSIX_CHECK((inbuf && inoutbuf) || count == 0, MPI_COMM_NULL, MPI_ERR_BUFFER, call,
                 "a buffer is NULL but count is %d", count);
     OpRef ref;
     if (int e = check_op(MPI_COMM_NULL, op, *dt, call, &ref)) return e;
-    if (count) op_apply(ref, inbuf, inoutbuf, count, *dt, datatype);
+    if (count) op_apply_in_layout(ref, inbuf, inoutbuf, count, *dt, datatype);
     return MPI_SUCCESS;
 }
 

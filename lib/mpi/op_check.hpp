@@ -5,6 +5,7 @@
 #include <mpi.h>
 
 #include "lib/datatype.hpp"
+#include "lib/datatype_derived.hpp"
 #include "lib/errors.hpp"
 #include "lib/op.hpp"
 
@@ -23,8 +24,9 @@ inline int check_op(MPI_Comm comm, MPI_Op op, const Datatype& dt, const char* ca
     MOSIX_CHECK(op_get(op, out), comm, MPI_ERR_OP, call, "operation %#x is not a valid operation", op);
     MOSIX_CHECK(op != MPI_REPLACE && op != MPI_NO_OP, comm, MPI_ERR_OP, call,
                 "%s is only valid in one-sided accumulate operations", op_name(*out));
-    MOSIX_CHECK(op_defined_for(*out, dt), comm, MPI_ERR_OP, call, "%s is not defined for datatype %s",
-                op_name(*out), dt.name);
+    MOSIX_CHECK(op_defined_for(*out, dt), comm, MPI_ERR_OP, call, "%s is not defined for datatype %s%s",
+                op_name(*out), datatype_label(dt),
+                dt.derived && !dt.derived->element ? " (its basic elements are of several types)" : "");
     return MPI_SUCCESS;
 }
 

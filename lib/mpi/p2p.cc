@@ -3,12 +3,14 @@
 
 #include <mpi.h>
 
-#include <cstring>
-#include <vector>
+#include <climits>
 
 #include "checks.hpp"
+#include "lib/datatype_derived.hpp"
+#include "lib/datatype_pack.hpp"
 #include "p2p_start.hpp"
 #include "runtime/library_entry.hpp"
+#include "runtime/rank_memory.hpp"
 #include "runtime/scheduler.hpp"
 
 using namespace mosix::lib;
@@ -39,7 +41,17 @@ int start_send(const void* buf, int count, MPI_Datatype type, int dest, int tag,
     req->peer = world;
     req->tag = tag;
     Envelope env{c->context, c->rank, tag, static_cast<std::size_t>(count) * dt->size};
-    send_start(req, world, env, buf, synchronous);
+    const void* data = byte_offset(buf, dt->true_lb);
+    if (!datatype_dense(*dt, count)) {  // sent from a packed copy, freed once the send is done
+        req->packed = mosix::rt::rank_alloc(env.bytes ? env.bytes : 1);
+        pack(buf, count, *dt, req->packed);
+        data = req->packed;
+    }
+    send_start(req, world, env, data, synchronous);
+    if (req->packed && req->complete) {
+        mosix::rt::rank_free(req->packed);
+        req->packed = nullptr;
+    }
     return MPI_SUCCESS;
 }
 
@@ -67,8 +79,16 @@ int start_recv(void* buf, int count, MPI_Datatype type, int source, int tag, MPI
     req->context = c->context;
     req->peer = source;
     req->tag = tag;
-    req->buf = buf;
     req->bytes = static_cast<std::size_t>(count) * dt->size;
+    req->buf = byte_offset(buf, dt->true_lb);
+    if (!datatype_dense(*dt, count)) {  // lands packed; request_complete unpacks it
+        req->packed = mosix::rt::rank_alloc(req->bytes ? req->bytes : 1);
+        req->buf = req->packed;
+        req->unpack_buf = buf;
+        req->unpack_count = count;
+        req->unpack_type = dt;
+        datatype_retain(*dt);
+    }
     recv_start(req);
     return MPI_SUCCESS;
 }
@@ -83,6 +103,7 @@ int blocking_send(const void* buf, int count, MPI_Datatype type, int dest, int t
     req.owner = mosix::rt::this_rank();
     if (int e = start_send(buf, count, type, dest, tag, comm, synchronous, &req, call)) return e;
     wait_for(&req, call);
+    if (req.packed) mosix::rt::rank_free(req.packed);
     return MPI_SUCCESS;
 }
 
@@ -187,6 +208,7 @@ int MPI_Sendrecv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, int 
         return e;
     }
     wait_for(&send, call);
+    if (send.packed) mosix::rt::rank_free(send.packed);
     wait_for(&recv, call);
     status_from(&recv, status);
     return report_recv_error(comm, &recv, call);
@@ -200,11 +222,20 @@ int MPI_Sendrecv_replace(void* buf, int count, MPI_Datatype datatype, int dest, 
     const Datatype* dt = nullptr;
     if (int e = check_comm(comm, call, &c)) return e;
     if (int e = check_buffer(*c, comm, buf, count, datatype, call, &dt)) return e;
-    // The outgoing message must leave the buffer before the incoming one lands in it.
-    std::vector<unsigned char> copy(static_cast<std::size_t>(count) * dt->size);
-    if (!copy.empty()) std::memcpy(copy.data(), buf, copy.size());
-    return MPI_Sendrecv(copy.data(), count, datatype, dest, sendtag, buf, count, datatype, source, recvtag,
-                        comm, status);
+    // The outgoing message must leave the buffer before the incoming one lands in it: it goes from
+    // a packed copy in rank memory (the rank may migrate while it waits).
+    const std::size_t bytes = static_cast<std::size_t>(count) * dt->size;
+    const bool dense = datatype_dense(*dt, count);
+    MOSIX_CHECK(dense || bytes <= INT_MAX, comm, MPI_ERR_COUNT, call,
+                "%d elements of this datatype are %zu bytes, more than one call can replace", count, bytes);
+    void* copy = mosix::rt::rank_alloc(bytes ? bytes : 1);
+    pack(buf, count, *dt, copy);
+    int e = dense ? MPI_Sendrecv(byte_offset(copy, -dt->true_lb), count, datatype, dest, sendtag, buf, count,
+                                 datatype, source, recvtag, comm, status)
+                  : MPI_Sendrecv(copy, static_cast<int>(bytes), MPI_BYTE, dest, sendtag, buf, count, datatype,
+                                 source, recvtag, comm, status);
+    mosix::rt::rank_free(copy);
+    return e;
 }
 
 int MPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status* status) {
@@ -265,41 +296,6 @@ int MPI_Test_cancelled(const MPI_Status* status, int* flag) {
     MOSIX_CHECK(status && status != MPI_STATUS_IGNORE && flag, MPI_COMM_WORLD, MPI_ERR_ARG,
                 "MPI_Test_cancelled", "status or flag is NULL");
     *flag = status->mosix_cancelled;
-    return MPI_SUCCESS;
-}
-
-int MPI_Get_count(const MPI_Status* status, MPI_Datatype datatype, int* count) {
-    MOSIX_LIBRARY_ENTRY();
-    MOSIX_CHECK(status && status != MPI_STATUS_IGNORE && count, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Get_count",
-                "status or count is NULL");
-    const Datatype* dt = datatype_get(datatype);
-    MOSIX_CHECK(dt, MPI_COMM_WORLD, MPI_ERR_TYPE, "MPI_Get_count", "datatype %#x is not valid", datatype);
-    if (dt->size == 0)
-        *count = 0;
-    else if (status->mosix_bytes % static_cast<long long>(dt->size))
-        *count = MPI_UNDEFINED;
-    else
-        *count = static_cast<int>(status->mosix_bytes / static_cast<long long>(dt->size));
-    return MPI_SUCCESS;
-}
-
-int MPI_Type_size(MPI_Datatype datatype, int* size) {
-    MOSIX_LIBRARY_ENTRY();
-    const Datatype* dt = datatype_get(datatype);
-    MOSIX_CHECK(dt, MPI_COMM_WORLD, MPI_ERR_TYPE, "MPI_Type_size", "datatype %#x is not valid", datatype);
-    MOSIX_CHECK(size, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Type_size", "size is NULL");
-    *size = static_cast<int>(dt->size);
-    return MPI_SUCCESS;
-}
-
-int MPI_Type_get_extent(MPI_Datatype datatype, MPI_Aint* lb, MPI_Aint* extent) {
-    MOSIX_LIBRARY_ENTRY();
-    const Datatype* dt = datatype_get(datatype);
-    MOSIX_CHECK(dt, MPI_COMM_WORLD, MPI_ERR_TYPE, "MPI_Type_get_extent", "datatype %#x is not valid",
-                datatype);
-    MOSIX_CHECK(lb && extent, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Type_get_extent", "lb or extent is NULL");
-    *lb = 0;
-    *extent = dt->extent;
     return MPI_SUCCESS;
 }
 

@@ -8,8 +8,10 @@
 #include <mpi.h>
 
 #include "checks.hpp"
+#include "lib/datatype_derived.hpp"
 #include "p2p_start.hpp"
 #include "runtime/library_entry.hpp"
+#include "runtime/rank_memory.hpp"
 
 using namespace mosix::lib;
 
@@ -32,6 +34,11 @@ int make(Mode mode, void* buf, int count, MPI_Datatype type, int peer, int tag, 
     r->comm = comm;
     r->persistent = true;
     r->op = PersistentOp{mode, buf, count, type, peer, tag, comm};
+    // Starts resolve the type by its handle: hold one, so MPI_Type_free cannot invalidate it.
+    if (dt->derived) {
+        datatype_retain_handle(*dt);
+        r->persistent_type = dt;
+    }
     *request = r;
     return MPI_SUCCESS;
 }
@@ -45,11 +52,14 @@ int start(Request* r, const char* call) {
     const PersistentOp op = r->op;
     const bool pooled = r->pooled;
     mosix::rt::Rank* owner = r->owner;
+    const Datatype* held = r->persistent_type;
+    if (r->packed) mosix::rt::rank_free(r->packed);  // the last start's packed send
     *r = Request();
     r->pooled = pooled;
     r->owner = owner;
     r->persistent = true;
     r->op = op;
+    r->persistent_type = held;
     r->active = true;
     int e = MPI_SUCCESS;
     switch (static_cast<Mode>(op.mode)) {
