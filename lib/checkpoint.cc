@@ -37,6 +37,7 @@
 #include "coll/coll.hpp"
 #include "errors.hpp"
 #include "migrate.hpp"
+#include "nbc/schedule.hpp"
 #include "runtime/checkpoint.hpp"
 #include "runtime/checkpoint_format.hpp"
 #include "runtime/runtime.hpp"
@@ -343,6 +344,7 @@ int prepare_checkpoint(const char* call) {
                            "set MOSIX_CHECKPOINT_DIR)");
     rt::Rank* self = rt::this_rank();
     const Comm& world = *comm_get(MPI_COMM_WORLD);
+    nbc::Hold hold;  // nonblocking collectives start no new messages until the checkpoint is taken
     std::uint64_t seq = 0;
     if (world.rank == 0) {
         // Past every checkpoint in the directory too: a new job numbers on from there (so the

@@ -181,6 +181,10 @@ void progress_all(RankState& rs) {
     }
 }
 
+Hold::Hold() : st_(state_here()) { ++st_.held; }
+
+Hold::~Hold() { --st_.held; }
+
 void release(State* st) noexcept {
     if (!st) return;
     while (Schedule* s = st->head) {

@@ -78,6 +78,7 @@ struct Schedule {
 // A rank's nonblocking collectives under way, and how many each communicator has started.
 struct State {
     Schedule* head = nullptr;
+    int held = 0;  // Hold objects alive: no schedule advances
     std::unordered_map<std::uint32_t, std::uint32_t, std::hash<std::uint32_t>, std::equal_to<std::uint32_t>,
                        rt::RankAllocator<std::pair<const std::uint32_t, std::uint32_t>>>
         started;  // by collective context
@@ -125,8 +126,22 @@ private:
 // Advances every schedule of the calling rank that can go on; completes finished ones.
 void progress_all(RankState& s);
 inline void progress(RankState& s) {
-    if (s.nbc && s.nbc->head) progress_all(s);
+    if (s.nbc && s.nbc->head && !s.nbc->held) progress_all(s);
 }
+
+// While one lives, the calling rank's schedules send nothing new: a checkpoint counts the messages
+// in flight and waits for them (lib/checkpoint.cc), and a round started meanwhile would put a
+// message on the wire that no count includes. They go on after the checkpoint.
+class Hold {
+public:
+    Hold();
+    ~Hold();
+    Hold(const Hold&) = delete;
+    Hold& operator=(const Hold&) = delete;
+
+private:
+    State& st_;
+};
 
 // Frees a rank's state (RankState's destructor).
 void release(State* st) noexcept;
