@@ -1,5 +1,5 @@
 # package.cmake — what `cmake --install` puts where, and how other projects find it:
-#   bin/      mosexec, mosctl, mosixcc, mosixcxx
+#   bin/      mosexec, mosctl, mosmon, mosixcc, mosixcxx
 #   lib/      libmosixcomm.so*, libmosix_main.a, cmake/mosix/ (find_package(mosix)), pkgconfig/mosix.pc
 #   include/mosix/  mpi.h, mosix.h, mosix.hpp
 # A user's CMake project: find_package(mosix) and target_link_libraries(app PRIVATE mosix::mpi).
@@ -38,6 +38,6 @@ string(REGEX REPLACE "/$" "" MOSIX_PC_TO_PREFIX "${MOSIX_PC_TO_PREFIX}")
 configure_file(${CMAKE_CURRENT_LIST_DIR}/mosix.pc.in ${PROJECT_BINARY_DIR}/mosix.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/mosix.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
-install(TARGETS mosexec mosctl RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS mosexec mosctl mosmon RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # The installed variants of the compiler wrappers (launcher/CMakeLists.txt generates them).
 install(PROGRAMS ${MOSIX_WRAPPER_SCRIPTS} DESTINATION ${CMAKE_INSTALL_BINDIR})

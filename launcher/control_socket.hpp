@@ -17,8 +17,14 @@
 //   info               -> "pid PID", "ranks N", "pes P", "program PATH ARGS...", "ok"
 //   migrate RANK PE    -> "ok" once the request is on its way to the job's PE 0, whose runtime
 //                         moves the rank wherever it lives; an error if RANK or PE is out of range
-// Issue 8 adds list, show, drain, checkpoint and stop the same way: one request line, output
-// lines, then ok/error.
+//   checkpoint         -> asks PE 0 for a checkpoint
+//   stats              -> one line of JSON: the job's live statistics (mosexec_stats.hpp), "ok"
+//   drain PE|HOST      -> "drain" to the PE(s): their ranks leave, none are placed there
+//   undrain PE|HOST    -> "undrain": they take ranks again
+//   stop               -> ends the job as SIGTERM to mosexec does
+//
+// The line to a PE is a socket pair of packets: the PE's statistics come back up the same way
+// (runtime/pe_stats.hpp), through the agent (frame 'S') for a PE that has one.
 //
 // Between mosexec and the PEs a command travels as the same line: over the PE agent's connection
 // (mosexec_wire, frame 'C'), then through a pipe whose read end the PE inherits, its number in

@@ -1,13 +1,13 @@
-// mosctl — operator actions on running mosix jobs: `mosctl list`, `mosctl migrate RANK PE`,
-// `mosctl checkpoint`.
+// mosctl — operator actions on running mosix jobs: `mosctl list`, `show`, `migrate RANK PE`,
+// `drain PE|HOST`, `undrain PE|HOST`, `checkpoint`, `stop`.
 //
 // Each job's mosexec listens on a control socket (control_socket.hpp: where it is, and the line
 // protocol); mosctl finds the jobs there (mosctl_jobs), sends one request and prints the reply
 // (mosctl_client). mosexec checks each request against the job (a rank or PE out of range) and
 // passes commands on to the job's runtime, so mosctl needs to know nothing about the job itself.
 //
-// Issue 8 adds show, drain, checkpoint and stop: each is one more entry in kCommands, and one more
-// request in mosexec_requests.cc.
+// Only the job's own user can act on it: the socket's directory is that user's alone, and
+// mosexec checks each client's uid (SO_PEERCRED; control_socket.hpp).
 #include <getopt.h>
 
 #include <charconv>
@@ -22,6 +22,7 @@
 #include "control_socket.hpp"
 #include "mosctl_client.hpp"
 #include "mosctl_jobs.hpp"
+#include "mosctl_show.hpp"
 
 #ifndef MOSIX_VERSION_STRING
 #define MOSIX_VERSION_STRING "unknown"
@@ -36,10 +37,16 @@ Operator actions on the running mosix jobs (started by mosexec) of this user.
 Commands:
   list                 the running jobs: id, ranks, PEs, program; removes the sockets of
                        jobs whose mosexec was killed
+  show                 the job's PEs now: load, speed, ranks, free memory, messages, migrations,
+                       and how old each PE's figures are (mosmon shows them live)
   migrate RANK PE      move rank RANK of the job to PE PE while it runs (the rank moves at its
                        next library call)
+  drain PE|HOST        move every rank off PE (or off every PE of host HOST), and place none
+                       there until undrain; the job goes on on its other PEs
+  undrain PE|HOST      let the PE (or the host's PEs) take ranks again
   checkpoint           ask the job for a checkpoint (it needs mosexec --checkpoint-dir; the
                        ranks take it at their next collective on MPI_COMM_WORLD)
+  stop                 end the job (as mosexec ends it on SIGTERM)
 
 Options:
   -j, --job ID         the job to act on: its id from mosctl list (its mosexec's process id);
@@ -142,6 +149,35 @@ int migrate(const Context& c) {
     return request(c, "migrate " + c.args[0] + " " + c.args[1]);
 }
 
+int show(const Context& c) {
+    if (!c.args.empty()) usage_error("show takes no arguments, got %zu", c.args.size());
+    std::string why;
+    std::optional<mosctl::Job> job = mosctl::choose_job(c.dir, c.job, &why);
+    if (!job) return fail(why);
+    mosctl::Reply r = mosctl::ask(job->socket, "stats");
+    if (r.stale) return fail("job " + std::to_string(job->id) + " is gone (its mosexec was killed)");
+    if (!r.reached) return fail("cannot reach job " + std::to_string(job->id) + ": " + r.error);
+    if (!r.ok) return fail("job " + std::to_string(job->id) + ": " + r.error);
+    std::string text = mosctl::show_text(r.lines.empty() ? "" : r.lines.front(), &why);
+    if (text.empty()) return fail("job " + std::to_string(job->id) + ": " + why);
+    std::fputs(text.c_str(), stdout);
+    return 0;
+}
+
+// drain and undrain: PE is a number, HOST a host name of the job (mosexec resolves it).
+int drain(const Context& c, const char* verb) {
+    if (c.args.size() != 1) usage_error("%s needs one PE or HOST, got %zu arguments", verb, c.args.size());
+    if (c.args[0].empty()) usage_error("%s: the PE or HOST is empty", verb);
+    return request(c, std::string(verb) + " " + c.args[0]);
+}
+int drain(const Context& c) { return drain(c, "drain"); }
+int undrain(const Context& c) { return drain(c, "undrain"); }
+
+int stop(const Context& c) {
+    if (!c.args.empty()) usage_error("stop takes no arguments, got %zu", c.args.size());
+    return request(c, "stop");
+}
+
 int checkpoint(const Context& c) {
     if (!c.args.empty()) usage_error("checkpoint takes no arguments, got %zu", c.args.size());
     return request(c, "checkpoint");
@@ -151,7 +187,11 @@ struct Command {
     const char* name;
     int (*run)(const Context&);
 };
-constexpr Command kCommands[] = {{"list", list}, {"migrate", migrate}, {"checkpoint", checkpoint}};
+constexpr Command kCommands[] = {{"list", list},   {"show", show},       {"migrate", migrate},
+                                 {"drain", drain}, {"undrain", undrain}, {"checkpoint", checkpoint},
+                                 {"stop", stop}};
+
+constexpr const char* kCommandNames = "list, show, migrate, drain, undrain, checkpoint or stop";
 
 enum LongOnly { kVersion = 256 };
 
@@ -199,12 +239,12 @@ void parse_options(int argc, char** argv, Context* c, bool stop_at_command) {
 int main(int argc, char** argv) {
     Context c;
     parse_options(argc, argv, &c, true);
-    if (optind >= argc) usage_error("missing command (list, migrate or checkpoint)");
+    if (optind >= argc) usage_error("missing command (%s)", kCommandNames);
     std::string name = argv[optind];
     const Command* command = nullptr;
     for (const Command& known : kCommands)
         if (name == known.name) command = &known;
-    if (!command) usage_error("unknown command '%s' (list, migrate or checkpoint)", name.c_str());
+    if (!command) usage_error("unknown command '%s' (%s)", name.c_str(), kCommandNames);
     // The command's own options and arguments, with the command word standing in for argv[0].
     int sub_argc = argc - optind;
     char** sub_argv = argv + optind;

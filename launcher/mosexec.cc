@@ -28,6 +28,8 @@
 #include "mosexec_command.hpp"
 #include "mosexec_direct.hpp"
 #include "mosexec_options.hpp"
+#include "mosexec_run_report.hpp"
+#include "mosexec_stats.hpp"
 #include "mosexec_supervise.hpp"
 #include "mosexec_topology.hpp"
 #include "runtime/checkpoint_format.hpp"
@@ -46,17 +48,27 @@ int main(int argc, char** argv) {
         return 0;
     }
     apply_environment(launch);
-    if (!launch.via_mpirun) return run_direct(launch);
+    JobStats stats(getpid(), launch.nranks, launch.pes, launch.program);
+    // The report covers the run as it went, whatever its end (a failed run is worth looking at).
+    auto reported = [&](int status) {
+        if (!o.report) return status;
+        if (std::string why = write_run_report(*o.report, stats); !why.empty()) {
+            std::fprintf(stderr, "mosexec: no run report: %s\n", why.c_str());
+            return status ? status : 1;
+        }
+        return status;
+    };
+    if (!launch.via_mpirun) return reported(run_direct(launch, &stats));
     for (int restarts = 0;; ++restarts) {
         bool pe_lost = false;
-        int status = supervise(launch, o.tag_output, &pe_lost);
-        if (status == 0 || !pe_lost || restarts >= o.restart_on_failure) return status;
+        int status = supervise(launch, o.tag_output, &stats, &pe_lost);
+        if (status == 0 || !pe_lost || restarts >= o.restart_on_failure) return reported(status);
         // Recovery: the newest committed checkpoint (a half-written one is never read).
         mosix::rt::ckpt::CheckpointReader newest(*o.checkpoint_dir);
         if (!newest.ok()) {
             std::fprintf(stderr, "mosexec: a PE was lost and there is no checkpoint to restart from (%s)\n",
                          newest.error().c_str());
-            return status;
+            return reported(status);
         }
         std::fprintf(stderr,
                      "mosexec: a PE was lost: restarting the job from %s (restart %d of at most %d)\n",

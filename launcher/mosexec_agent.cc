@@ -234,7 +234,20 @@ Pe start_pe(char** program, const sigset_t& child_mask, int control_fd, long lon
 
 // Relays the PE's output and passes signals on until it has ended and its output is closed (or,
 // if something it started keeps the output open, kDrainMs longer). Returns its wait status.
-int relay_until_end(Relay& relay, Commands& commands, const Pe& pe, int sfd, bool* forwarded) {
+// Passes the PE's statistics packets on to mosexec. Returns false once the PE's end is closed.
+bool relay_reports(Relay& relay, ControlPipe& control, short revents) {
+    std::string packet;
+    bool any = false;
+    while (control.read_report(&packet)) {
+        relay.send(wire::kStats, packet);
+        any = true;
+    }
+    return any || !(revents & (POLLHUP | POLLERR));
+}
+
+int relay_until_end(Relay& relay, Commands& commands, ControlPipe& control, const Pe& pe, int sfd,
+                    bool* forwarded) {
+    bool reports = control.fd() >= 0;
     Stream streams[2] = {Stream(pe.out, wire::kStdout), Stream(pe.err, wire::kStderr)};
     int status = 0;
     bool ended = false;
@@ -246,12 +259,13 @@ int relay_until_end(Relay& relay, Commands& commands, const Pe& pe, int sfd, boo
         long long wake = ended ? ended_at + kDrainMs : -1;
         for (Stream& s : streams)
             if (s.flush_at) wake = wake < 0 ? s.flush_at : std::min(wake, s.flush_at);
-        pollfd fds[4] = {{sfd, POLLIN, 0},
+        pollfd fds[5] = {{sfd, POLLIN, 0},
                          {streams[0].fd, POLLIN, 0},
                          {streams[1].fd, POLLIN, 0},
-                         {commands.fd(), POLLIN, 0}};
+                         {commands.fd(), POLLIN, 0},
+                         {reports ? control.fd() : -1, POLLIN, 0}};
         int timeout = wake < 0 ? -1 : static_cast<int>(std::max(0LL, wake - now));
-        if (poll(fds, 4, timeout) < 0) continue;  // EINTR
+        if (poll(fds, 5, timeout) < 0) continue;  // EINTR
 
         signalfd_siginfo si;
         if ((fds[0].revents & POLLIN) && read(sfd, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
@@ -267,6 +281,7 @@ int relay_until_end(Relay& relay, Commands& commands, const Pe& pe, int sfd, boo
         for (int i = 0; i < 2; ++i)
             if (streams[i].fd >= 0 && fds[i + 1].revents) drain(relay, streams[i]);
         if (commands.fd() >= 0 && fds[3].revents) commands.read();
+        if (reports && fds[4].revents) reports = relay_reports(relay, control, fds[4].revents);
         now = now_ms();
         for (Stream& s : streams)
             if (s.flush_at && s.flush_at <= now) relay.flush(s);
@@ -275,6 +290,7 @@ int relay_until_end(Relay& relay, Commands& commands, const Pe& pe, int sfd, boo
         relay.flush(s);
         if (s.fd >= 0) close(s.fd);
     }
+    if (reports) relay_reports(relay, control, 0);  // the PE's last figures, written as it ended
     return status;
 }
 
@@ -327,7 +343,7 @@ int run_agent(int argc, char** argv) {
     relay.send(wire::kHello,
                cookie + " " + std::to_string(pe) + " " + std::to_string(child.pid) + " " + host);
     bool forwarded = false;
-    int status = relay_until_end(relay, commands, child, sfd, &forwarded);
+    int status = relay_until_end(relay, commands, control, child, sfd, &forwarded);
     relay.send(wire::kExit, std::to_string(status) + (forwarded ? " 1" : " 0"));
     close(sock);
     return exit_code_of(status);

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,11 +22,15 @@ ControlPipe::~ControlPipe() {
 
 int ControlPipe::open() {
     int p[2];
-    if (write_fd_ >= 0 || pipe2(p, O_CLOEXEC) != 0) {
+    if (write_fd_ >= 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p) != 0) {
         unsetenv(mosix::control::kFdVariable);
         return -1;
     }
     write_fd_ = p[1];
+    // Room for a burst of reports while the parent is busy (a 64-PE table is ~16 KiB).
+    int room = 1 << 20;
+    setsockopt(p[0], SOL_SOCKET, SO_SNDBUF, &room, sizeof room);
+    setsockopt(write_fd_, SOL_SOCKET, SO_RCVBUF, &room, sizeof room);
     fcntl(write_fd_, F_SETFL, O_NONBLOCK);
     setenv(mosix::control::kFdVariable, std::to_string(p[0]).c_str(), 1);
     return p[0];
@@ -54,8 +59,22 @@ std::string ControlPipe::send(const std::string& command) {
     // A line of at most PIPE_BUF bytes goes in whole or not at all (POSIX), so no half command.
     if (n == static_cast<ssize_t>(line.size())) return {};
     if (n < 0 && err == EAGAIN) return "the PE is not reading operator commands (its control pipe is full)";
-    if (n < 0 && err == EPIPE) return "the PE no longer reads operator commands";
+    if (n < 0 && (err == EPIPE || err == ECONNRESET)) return "the PE no longer reads operator commands";
     return std::string("cannot write to the PE's control pipe: ") + std::strerror(err);
+}
+
+bool ControlPipe::read_report(std::string* packet) {
+    if (write_fd_ < 0) return false;
+    packet->resize(1 << 18);  // above any packet a PE sends (pe_stats.hpp)
+    ssize_t n;
+    do n = recv(write_fd_, packet->data(), packet->size(), MSG_DONTWAIT);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+        packet->clear();
+        return false;
+    }
+    packet->resize(static_cast<std::size_t>(n));
+    return true;
 }
 
 }  // namespace mosexec

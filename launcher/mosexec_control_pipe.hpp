@@ -2,6 +2,9 @@
 // (mosexec for a one-PE job, the PE agent otherwise) to the PE, whose runtime reads it
 // (runtime/control.hpp). The PE inherits the read end; its number is in MOSIX_CONTROL_FD.
 //
+// The "pipe" is a socket pair of packets (SOCK_SEQPACKET): commands go down it one per packet,
+// and the PE's statistics (runtime/pe_stats.hpp) come back up it, one JSON packet each.
+//
 // Writes never block the parent: a PE that does not read its commands (not a mosix program, or
 // stopped) fills the pipe, and further commands are refused with a reason instead.
 #pragma once
@@ -24,6 +27,11 @@ public:
     int open();
     // Writes one command (a newline is added). Returns "" once written, else why not.
     std::string send(const std::string& command);
+
+    // The parent's end, readable when the PE has reported (-1 if none); read_report() takes one
+    // packet, false once none waits (or the PE's end is closed and all are read).
+    int fd() const { return write_fd_; }
+    bool read_report(std::string* packet);
 
 private:
     int write_fd_ = -1;

@@ -20,7 +20,7 @@
 
 namespace mosexec {
 
-int run_direct(const Launch& launch) {
+int run_direct(const Launch& launch, JobStats* stats) {
     sigset_t old;
     sigset_t wanted = take_signals(&old);
     int sfd = signalfd(-1, &wanted, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -28,7 +28,7 @@ int run_direct(const Launch& launch) {
 
     // Operator commands (mosctl) reach the program through its control pipe; the one PE is PE 0.
     ControlPipe pipe;
-    JobInfo job{getpid(), launch.nranks, launch.pes, launch.program};
+    JobInfo job{getpid(), launch.nranks, launch.pes, launch.program, stats, [] { kill(getpid(), SIGTERM); }};
     ControlServer control([&](const std::string& request) {
         return answer_request(job, request,
                               [&](long long, const std::string& command) { return pipe.send(command); });
@@ -37,12 +37,24 @@ int run_direct(const Launch& launch) {
     pid_t pid = spawn(launch.path, launch.argv, old, -1, 0, control_fd);
     if (control_fd >= 0) close(control_fd);
 
+    // The PE's statistics come back on its control socket: read until it closes its end.
+    bool reports = control_fd >= 0;
+    auto read_reports = [&](short revents) {
+        std::string packet;
+        bool any = false;
+        while (pipe.read_report(&packet)) {
+            stats->feed(0, packet);
+            any = true;
+        }
+        reports = any || !(revents & (POLLHUP | POLLERR));
+    };
     int status = 0;
     for (bool ended = false; !ended;) {
-        std::vector<pollfd> fds = {{sfd, POLLIN, 0}};
+        std::vector<pollfd> fds = {{sfd, POLLIN, 0}, {reports ? pipe.fd() : -1, POLLIN, 0}};
         control.watch(&fds);
         if (poll(fds.data(), fds.size(), -1) < 0) continue;  // EINTR
-        control.serve(fds.data() + 1);
+        if (fds[1].revents) read_reports(fds[1].revents);
+        control.serve(fds.data() + 2);
         signalfd_siginfo si;
         while (!ended && read(sfd, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
             if (si.ssi_signo == SIGCHLD) {
@@ -55,6 +67,7 @@ int run_direct(const Launch& launch) {
             if (si.ssi_code != SI_KERNEL) kill(pid, static_cast<int>(si.ssi_signo));
         }
     }
+    if (reports) read_reports(0);  // its last figures, written as it ended
     control.close();
     close(sfd);
     std::fputs(death_line(0, pid, this_host(), status).c_str(), stderr);

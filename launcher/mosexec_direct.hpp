@@ -4,10 +4,12 @@
 #pragma once
 
 #include "mosexec_command.hpp"
+#include "mosexec_stats.hpp"
 
 namespace mosexec {
 
 // Runs the command and waits for it; returns mosexec's exit status.
-int run_direct(const Launch& launch);
+// `stats` gets the PE's statistics packets and serves the "stats" request.
+int run_direct(const Launch& launch, JobStats* stats);
 
 }  // namespace mosexec

@@ -64,6 +64,9 @@ Options:
                            (default 3); needs --checkpoint-dir or --restart
       --topology           print this host's topology (hwloc) and where the PEs and ranks would go,
                            then exit 0 without running anything (-n and the program are optional)
+      --report FILE.html   at the end, write a report of the run: each PE's load over time, the
+                           migrations, the traffic between PEs (a page with pictures), and the
+                           same data as JSON in FILE.json
   -v, --verbose            log the balancer's decisions (rank, from, to, why); twice: also each
                            PE's measured load, speed and memory every period
   -h, --help               print this help and exit
@@ -101,6 +104,7 @@ enum LongOnly {
     kRestartOnFailure,
     kCheckpointCompress,
     kCheckpointEvery,
+    kReport,
 };
 
 // A period in seconds for the runtime: a plain decimal between 0.01 and 3600.
@@ -215,6 +219,7 @@ Options parse_options(int argc, char** argv) {
         {"restart-on-failure", optional_argument, nullptr, kRestartOnFailure},
         {"checkpoint-compress", optional_argument, nullptr, kCheckpointCompress},
         {"checkpoint-every", required_argument, nullptr, kCheckpointEvery},
+        {"report", required_argument, nullptr, kReport},
         {nullptr, 0, nullptr, 0},
     };
     Options o;
@@ -293,6 +298,10 @@ Options parse_options(int argc, char** argv) {
                 break;
             case kCheckpointEvery:
                 checkpoint_every = optarg;
+                break;
+            case kReport:
+                if (!*optarg) usage_error("--report needs a file name (like run.html)");
+                o.report = optarg;
                 break;
             case ':': {
                 std::string name = argv[optind - 1];

@@ -30,6 +30,7 @@ struct Options {
     // --restart-on-failure: how many times a job whose PE died is started again from its newest
     // checkpoint (0: never).
     int restart_on_failure = 0;
+    std::optional<std::string> report;  // --report FILE.html (and FILE.json beside it)
     int verbose = 0;                   // -v, repeatable
     bool topology = false;             // --topology: report where things would go (-n and program optional)
     std::vector<std::string> command;  // program and its arguments

@@ -48,6 +48,9 @@ std::string migrate(const JobInfo& job, const Words& words, const SendToPe& send
     if (!pe || *pe < 0 || *pe >= job.npes)
         return error("PE '" + one_line(words[2]) + "' is not a PE of this job (PEs 0 to " +
                      std::to_string(job.npes - 1) + ")");
+    if (job.stats && job.stats->drained(*pe))
+        return error("PE " + std::to_string(*pe) + " is drained: it takes no ranks (mosctl undrain " +
+                     std::to_string(*pe) + " first)");
     std::string command = "migrate " + std::to_string(*rank) + " " + std::to_string(*pe);
     // PE 0 takes every operator command: the runtime routes it to wherever the rank lives.
     if (std::string why = send(0, command); !why.empty()) return error(why);
@@ -62,11 +65,73 @@ std::string checkpoint(const JobInfo&, const Words& words, const SendToPe& send)
            "output says when it is written)\nok\n";
 }
 
+std::string stats(const JobInfo& job, const Words& words, const SendToPe&) {
+    if (words.size() != 1) return error("stats takes no arguments");
+    if (!job.stats) return error("this job keeps no statistics");
+    return job.stats->live() + "\nok\n";
+}
+
+// The PEs a drain or undrain names: one PE by number, or every PE of a host by name.
+std::optional<std::vector<long long>> pes_named(const JobInfo& job, const std::string& word,
+                                                std::string* why) {
+    if (auto pe = number(word)) {
+        if (*pe >= 0 && *pe < job.npes) return std::vector<long long>{*pe};
+        *why = "PE '" + one_line(word) + "' is not a PE of this job (PEs 0 to " +
+               std::to_string(job.npes - 1) + ")";
+        return std::nullopt;
+    }
+    std::vector<long long> pes = job.stats ? job.stats->pes_of_host(word) : std::vector<long long>{};
+    if (pes.empty()) {
+        *why =
+            "'" + one_line(word) + "' is neither a PE number nor a host of this job (mosctl show lists them)";
+        return std::nullopt;
+    }
+    return pes;
+}
+
+std::string list_of(const std::vector<long long>& pes) {
+    std::string text = pes.size() == 1 ? "PE " : "PEs ";
+    for (std::size_t i = 0; i < pes.size(); ++i) text += (i ? ", " : "") + std::to_string(pes[i]);
+    return text;
+}
+
+std::string drain(const JobInfo& job, const Words& words, const SendToPe& send) {
+    bool on = words[0] == "drain";
+    if (words.size() != 2) return error(words[0] + " needs a PE or a host");
+    if (!job.stats) return error("this job keeps no statistics, so it cannot be drained");
+    std::string why;
+    auto pes = pes_named(job, words[1], &why);
+    if (!pes) return error(why);
+    if (on) {
+        std::size_t left = static_cast<std::size_t>(job.npes) - job.stats->drained_count();
+        for (long long pe : *pes) left -= job.stats->drained(pe) ? 0 : 1;
+        if (left == 0) return error("draining " + list_of(*pes) + " would leave no PE to run the ranks");
+    }
+    for (long long pe : *pes) {
+        if (std::string failed = send(pe, words[0]); !failed.empty()) return error(failed);
+        job.stats->set_drained(pe, on);
+    }
+    if (on)
+        return "drained " + list_of(*pes) +
+               ": its ranks move to other PEs at their next library calls, and " +
+               "nothing moves there until mosctl undrain\nok\n";
+    return "undrained " + list_of(*pes) + ": it takes ranks again\nok\n";
+}
+
+std::string stop(const JobInfo& job, const Words& words, const SendToPe&) {
+    if (words.size() != 1) return error("stop takes no arguments");
+    if (!job.stop) return error("this job cannot be stopped from here");
+    job.stop();
+    return "stopping the job (as mosexec does on SIGTERM)\nok\n";
+}
+
 struct Request {
     const char* name;
     std::string (*run)(const JobInfo&, const Words&, const SendToPe&);
 };
-constexpr Request kRequests[] = {{"info", info}, {"migrate", migrate}, {"checkpoint", checkpoint}};
+constexpr Request kRequests[] = {{"info", info},   {"migrate", migrate}, {"checkpoint", checkpoint},
+                                 {"stats", stats}, {"drain", drain},     {"undrain", drain},
+                                 {"stop", stop}};
 
 }  // namespace
 

@@ -54,10 +54,10 @@ struct AgentConn {
 
 class Supervisor {
 public:
-    Supervisor(const Launch& launch, bool tag)
+    Supervisor(const Launch& launch, bool tag, JobStats* stats)
         : launch_(launch),
           out_(tag),
-          job_{getpid(), launch.nranks, launch.pes, launch.program},
+          job_{getpid(), launch.nranks, launch.pes, launch.program, stats, [] { kill(getpid(), SIGTERM); }},
           control_([this](const std::string& request) {
               return answer_request(job_, request, [this](long long pe, const std::string& command) {
                   return send_to_pe(pe, command);
@@ -261,6 +261,9 @@ bool Supervisor::on_frame(AgentConn& a, wire::Kind kind, const std::string& data
         case wire::kStderr:
             out_.write(a.pe, true, data);
             return true;
+        case wire::kStats:
+            if (job_.stats) job_.stats->feed(a.pe, data);
+            return true;
         case wire::kExit: {
             int status = 0, forwarded = 0;
             std::istringstream(data) >> status >> forwarded;
@@ -346,8 +349,8 @@ int Supervisor::exit_status() {
 
 }  // namespace
 
-int supervise(const Launch& launch, bool tag_output, bool* pe_lost) {
-    Supervisor s(launch, tag_output);
+int supervise(const Launch& launch, bool tag_output, JobStats* stats, bool* pe_lost) {
+    Supervisor s(launch, tag_output, stats);
     int status = s.run();
     if (pe_lost) *pe_lost = s.pe_lost();
     return status;

@@ -10,12 +10,14 @@
 #pragma once
 
 #include "mosexec_command.hpp"
+#include "mosexec_stats.hpp"
 
 namespace mosexec {
 
 // Runs the launch (launch.via_mpirun); returns mosexec's exit status. *pe_lost (if given) says
 // whether the job ended because a PE died (killed by a signal, or its agent or mpirun vanished)
 // rather than by its own exit or an operator's signal: what --restart-on-failure recovers from.
-int supervise(const Launch& launch, bool tag_output, bool* pe_lost = nullptr);
+// `stats` gets the PEs' statistics packets and serves the "stats" request.
+int supervise(const Launch& launch, bool tag_output, JobStats* stats, bool* pe_lost = nullptr);
 
 }  // namespace mosexec

@@ -51,7 +51,8 @@ int take_frame(std::string* buffer, Kind* kind, std::string* data) {
     std::memcpy(&len, buffer->data() + 4, 4);
     len = ntohl(len);
     char k = (*buffer)[0];
-    if (len > kMaxFrame || (k != kHello && k != kStdout && k != kStderr && k != kExit && k != kControl))
+    if (len > kMaxFrame ||
+        (k != kHello && k != kStdout && k != kStderr && k != kStats && k != kExit && k != kControl))
         return -1;
     if (buffer->size() < 8 + len) return 0;
     *kind = static_cast<Kind>(k);

@@ -5,6 +5,7 @@
 //   'H' hello   "COOKIE PE PID HOST"   first, once: who is on the other end
 //   'O' stdout  bytes                  whole lines, except a long or stalled line's pieces
 //   'E' stderr  bytes                  likewise
+//   'S' stats   JSON                   one statistics packet of the PE (runtime/pe_stats.hpp)
 //   'X' exit    "WAITSTATUS FORWARDED" how the PE ended; FORWARDED=1 if the agent had passed
 //                                      mpirun's kill signal on to it (the PE did not fail itself)
 //
@@ -22,7 +23,7 @@
 
 namespace mosexec::wire {
 
-enum Kind : char { kHello = 'H', kStdout = 'O', kStderr = 'E', kExit = 'X', kControl = 'C' };
+enum Kind : char { kHello = 'H', kStdout = 'O', kStderr = 'E', kStats = 'S', kExit = 'X', kControl = 'C' };
 
 inline constexpr std::size_t kMaxFrame = 1 << 20;
 

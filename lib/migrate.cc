@@ -8,8 +8,10 @@
 
 #include "p2p_internal.hpp"
 #include "remote.hpp"
+#include "runtime/measure.hpp"
 #include "runtime/migration.hpp"
 #include "runtime/net/transport.hpp"
+#include "runtime/pe_stats.hpp"
 #include "runtime/rank_memory.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/scheduler.hpp"
@@ -25,6 +27,8 @@ struct Departure {
     std::uint32_t tag = kTagDeparture;
     int rank = -1;
     int sends = 0;  // not yet completed
+    int target = -1;
+    std::uint64_t bytes = 0, started_ns = 0;  // the move's cost, for the operator (pe_stats.hpp)
     WireHeader headers[3]{};
     std::vector<unsigned char> record;
 };
@@ -105,6 +109,7 @@ void hand_over_local_sends(rt::Rank* r, RankState& s) {
 
 void finish_departure(Departure* d) {
     int rank = d->rank;
+    rt::note_migration(rank, d->target, d->bytes, static_cast<double>(rt::wall_ns() - d->started_ns) * 1e-9);
     delete d;
     --busy(rank);
     release_if_unused(rank);
@@ -124,6 +129,8 @@ void depart(rt::Rank* r) {
     RankRecord rec = record_of(r, image);
     auto* d = new Departure;
     d->rank = r->id;
+    d->target = target;
+    d->started_ns = rt::wall_ns();
     ++busy(r->id);
     d->record.resize(sizeof rec);
     std::memcpy(d->record.data(), &rec, sizeof rec);
@@ -147,6 +154,7 @@ void depart(rt::Rank* r) {
     d->headers[1].bytes = image.heap_bytes;
     d->headers[2].seq = reinterpret_cast<std::uintptr_t>(image.stack);
     d->headers[2].bytes = image.stack_bytes;
+    d->bytes = d->record.size() + image.heap_bytes + image.stack_bytes;
     ++d->sends;  // held until every piece is started, so completion cannot come early
     send_piece(d, target, 0, d->record.data(), d->record.size(), false);
     if (image.heap_bytes) send_piece(d, target, 1, image.heap, image.heap_bytes, true);

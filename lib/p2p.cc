@@ -5,6 +5,7 @@
 #include "nbc/schedule.hpp"
 #include "p2p_internal.hpp"
 #include "remote.hpp"
+#include "runtime/pe_stats.hpp"
 #include "runtime/rank_memory.hpp"
 #include "runtime/scheduler.hpp"
 
@@ -58,9 +59,12 @@ void deliver(Request* recv, const Envelope& env, const void* data) noexcept {
 void send_start(Request* req, int dest_world, const Envelope& env, const void* buf, bool synchronous) {
     rt::Rank* dest = rt::local_rank(dest_world);
     if (!dest) {
+        rt::count_sent(rt::pe_of(dest_world), env.bytes);
         remote_send_start(req, dest_world, env, buf, synchronous);
         return;
     }
+    rt::count_sent(rt::this_pe(), env.bytes);
+    rt::count_received(env.bytes);
     RankState& ds = state_of(dest);
     // Only after a migration can an earlier message of this pair still be between PEs.
     if (rt::npes() > 1 && hold_behind_remote(state_of(req->owner), req->owner->id, dest, ds, env, buf)) {

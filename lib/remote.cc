@@ -5,6 +5,7 @@
 #include "migrate.hpp"
 #include "p2p_internal.hpp"
 #include "runtime/net/transport.hpp"
+#include "runtime/pe_stats.hpp"
 #include "runtime/rank_memory.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/scheduler.hpp"
@@ -101,7 +102,10 @@ bool on_message(const void* header, std::size_t header_len, const void* data, st
     if (w.kind != WireKind::message) return migrate_on_control(w, data, len, rendezvous);
     if (w.dst_world < 0 || w.dst_world >= rt::world_size())
         rt::fail_job(1, "a message for rank %d arrived, which is not a rank of this job", w.dst_world);
-    if (rt::Rank* dst = rt::local_rank(w.dst_world)) return receive_in_order(dst, w, data, len, rendezvous);
+    if (rt::Rank* dst = rt::local_rank(w.dst_world)) {
+        rt::count_received(static_cast<std::size_t>(w.bytes));
+        return receive_in_order(dst, w, data, len, rendezvous);
+    }
     return route_message(w, data, len, rendezvous);
 }
 

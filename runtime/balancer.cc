@@ -11,9 +11,11 @@
 #include <limits>
 #include <random>
 
+#include "control.hpp"
 #include "gossip.hpp"
 #include "measure.hpp"
 #include "migration.hpp"
+#include "pe_stats.hpp"
 #include "rank_heap.hpp"
 #include "runtime.hpp"
 #include "scheduler.hpp"
@@ -158,7 +160,17 @@ void measure(std::uint64_t now) {
     own.ranks = live;
     own.host = host_of_pe(this_pe());
     own.free_memory = available_memory();
+    if (pe_drained()) own.flags |= PeFigures::kDrained;
+    PeTotals totals = stats_totals();
+    own.migrations = totals.migrations;
+    own.migration_seconds = totals.migration_seconds;
+    own.migration_bytes = totals.migration_bytes;
+    own.sent_messages = totals.sent_messages;
+    own.sent_bytes = totals.sent_bytes;
+    own.received_messages = totals.received_messages;
+    own.received_bytes = totals.received_bytes;
     gossip_set_own(own);
+    stats_publish(false);
     if (b.config.verbose >= 2) {
         char line[240];
         std::snprintf(
@@ -216,10 +228,17 @@ void balance_now() {
         balancer_log(1, "balancer: no plan: " + plan.error);
         return;
     }
+    // With balancing off, a drained PE still empties itself (the operator's order), nothing more.
+    if (b.config.mode == BalanceMode::off)
+        std::erase_if(plan.moves, [](const balance::Move& m) { return m.kind != balance::MoveKind::drain; });
     bool wants = std::any_of(plan.moves.begin(), plan.moves.end(),
                              [](const balance::Move& m) { return m.from_pe == this_pe(); });
+    bool drains = std::any_of(plan.moves.begin(), plan.moves.end(), [](const balance::Move& m) {
+        return m.from_pe == this_pe() && m.kind == balance::MoveKind::drain;
+    });
     // Act only on an imbalance seen in two decisions in a row: one noisy period moves nothing.
-    bool act = wants && b.wanted_before;
+    // A drain is an order, not a measurement: at once.
+    bool act = wants && (b.wanted_before || drains);
     b.wanted_before = wants && !act;
     if (!act) return;
     int moves = 0;
@@ -288,7 +307,8 @@ void balancer_tick(std::uint64_t now) noexcept {
     measure(now);
     send_gossip();
     b.next_gossip = now + ticks_after(b.config.gossip_period_s);
-    if (b.config.mode != BalanceMode::off && now >= b.next_balance && migration_supported()) {
+    if ((b.config.mode != BalanceMode::off || pe_drained()) && now >= b.next_balance &&
+        migration_supported()) {
         b.next_balance = now + ticks_after(b.config.period_s);
         balance_now();
     }

@@ -2,6 +2,7 @@
 #include "control.hpp"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,7 +28,9 @@ constexpr const char* kFdVariable = "MOSIX_CONTROL_FD";
 constexpr std::size_t kMaxLine = 1024;
 
 int pipe_fd = -1;
+bool is_socket = false;  // a socket pair (mosexec's): reports can go back the same way
 bool attached = false;
+bool drained = false;
 char line[kMaxLine];
 std::size_t line_len = 0;
 bool overlong = false;  // skipping the rest of a too-long line
@@ -67,6 +70,11 @@ void run_command(std::string_view command) {
         if (!request_migration(rank, pe)) return complain(command, "no such rank or PE in this job");
         return;
     }
+    if (verb == "drain" || verb == "undrain") {
+        if (!next_word(&rest).empty()) return complain(command, "it takes no argument");
+        drained = verb == "drain";  // the balancer publishes it and empties this PE
+        return;
+    }
     if (verb == "checkpoint") {
         if (!next_word(&rest).empty()) return complain(command, "it takes no argument");
         std::string why = checkpoint_requested_by_operator();
@@ -95,7 +103,8 @@ void control_attach() noexcept {
     bool is_pipe = false;
     if (number) {
         struct stat st;
-        is_pipe = fstat(given, &st) == 0 && S_ISFIFO(st.st_mode);
+        is_pipe = fstat(given, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+        is_socket = is_pipe && S_ISSOCK(st.st_mode);
     }
     if (!is_pipe) {
         std::fprintf(stderr, "mosix: %s=%s is not an open pipe; operator commands (mosctl) are off\n",
@@ -110,7 +119,8 @@ void control_attach() noexcept {
 
 void control_poll() noexcept {
     if (pipe_fd < 0) return;
-    char buf[512];
+    // Whole packets on a socket pair (a shorter read would cut one): more than any command.
+    char buf[kMaxLine + 16];
     ssize_t n = read(pipe_fd, buf, sizeof buf);
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
         close_pipe();  // the parent is gone: no more commands, and nothing to poll
@@ -135,5 +145,13 @@ void control_poll() noexcept {
 }
 
 int control_fd() noexcept { return pipe_fd; }
+
+bool control_report(const std::string& packet) noexcept {
+    if (pipe_fd < 0 || !is_socket) return false;
+    return send(pipe_fd, packet.data(), packet.size(), MSG_DONTWAIT | MSG_NOSIGNAL) ==
+           static_cast<ssize_t>(packet.size());
+}
+
+bool pe_drained() noexcept { return drained; }
 
 }  // namespace mosix::rt

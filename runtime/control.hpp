@@ -4,7 +4,12 @@
 // PE agent otherwise) -> a pipe whose read end the PE inherits, its descriptor number in the
 // environment variable MOSIX_CONTROL_FD (launcher/control_socket.hpp describes the whole line).
 // Commands arrive as text lines, sent to PE 0: "migrate RANK PE", handed to request_migration
-// (the request then follows the rank to wherever it lives), and "checkpoint" (checkpoint.hpp).
+// (the request then follows the rank to wherever it lives), "checkpoint" (checkpoint.hpp), and,
+// sent to the PE concerned, "drain" / "undrain" (the balancer empties a drained PE, and no PE
+// moves ranks to it: the flag travels in its gossip figures).
+//
+// mosexec's descriptor is one end of a socket pair (SOCK_SEQPACKET), so the PE also reports back
+// on it (control_report, pe_stats.hpp); a plain pipe only carries commands.
 //
 // A bad command is reported on stderr ("mosix: ...") and ignored: an operator's typo must never
 // end a job. mosexec already checks ranges, so this is the second line of defence.
@@ -12,6 +17,8 @@
 // Thread/PE safety: every function runs on the PE's thread (start-up, then the scheduler), never
 // from a rank's user code or another thread.
 #pragma once
+
+#include <string>
 
 namespace mosix::rt {
 
@@ -29,5 +36,12 @@ void control_poll() noexcept;
 
 // The pipe's descriptor, for the scheduler's idle wait (readable = a command waits); -1 if none.
 int control_fd() noexcept;
+
+// Sends one packet to the parent without blocking. False if there is no way back (a pipe, or
+// none) or no room now: the caller drops it or tries again later.
+bool control_report(const std::string& packet) noexcept;
+
+// True between an operator's "drain" and "undrain" for this PE.
+bool pe_drained() noexcept;
 
 }  // namespace mosix::rt

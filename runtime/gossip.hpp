@@ -26,6 +26,12 @@ struct PeFigures {
     std::uint64_t free_memory = 0;  // bytes still available to it (host or cgroup limit)
     std::uint32_t flags = 0;        // kDrained: accepts no ranks
     static constexpr std::uint32_t kDrained = 1;
+    // For the operator (pe_stats.hpp), not the balancer: totals since the job started.
+    std::uint32_t migrations = 0;  // ranks it sent away
+    float migration_seconds = 0;
+    std::uint64_t migration_bytes = 0;
+    std::uint64_t sent_messages = 0, sent_bytes = 0;
+    std::uint64_t received_messages = 0, received_bytes = 0;
 };
 
 // An entry of the table: the figures and how old they are now.

@@ -24,6 +24,7 @@
 #include "fixed_layout.hpp"
 #include "net/bootstrap.hpp"
 #include "net/transport.hpp"
+#include "pe_stats.hpp"
 #include "placement.hpp"
 #include "rank_heap.hpp"
 #include "runtime_internal.hpp"
@@ -385,8 +386,10 @@ int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** 
             fail_job(1, "PE %d: cannot start the UCX transport: %s", id.pe, why.c_str());
     }
     if (!restart.empty()) restore_ranks(restart, to_restore);
+    stats_start(id.npes);
     balancer_start(p.balancer);
     run_scheduler();
+    stats_publish(true);  // the run's last figures, for mosexec --report
     std::fflush(stdout);
     if (p.networked) net::transport_finalize();
     release_ranks(p);

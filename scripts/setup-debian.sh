@@ -17,6 +17,9 @@ packages=(
     libblas-dev                          # tests: HPC Challenge (hpcc) built with mosixcc
     gnuplot-nox                          # bench/report.sh: the report's plots (SVG)
     clang-format clang-tidy tmux
+    nlohmann-json3-dev                   # mosexec's statistics and run report, mosctl show, mosmon (JSON)
+    libncurses-dev                       # mosmon, the live terminal monitor
+    python3                              # tests: the run report's HTML and data (tests/control/check_report.py)
 )
 
 missing=()

@@ -16,6 +16,14 @@
 #   reaches PES   MOSEXEC MOSCTL        a command reaches PE 0's MOSIX_CONTROL_FD (1 PE: mosexec's
 #                                       child; 2 PEs: through the agent)
 #   migrate       MOSEXEC MOSCTL PROG   mosctl migrate 3 1 moves rank 3 of a running 8-rank, 2-PE job
+#   mosmon        MOSEXEC MOSCTL MOSMON SOLVER
+#                                       mosmon in a real terminal (tmux) on a 64-rank, 2-PE solver:
+#                                       what it shows, its keys (views, sort), a resize; mosctl show;
+#                                       mosctl stop ends the job
+#   drain         MOSEXEC MOSCTL PROG   mosctl drain 1 empties PE 1 of a running 16-rank job, nothing
+#                                       goes back there, and the job completes with correct sums
+#   report MIGRATE MOSEXEC MOSCTL PROG  mosexec --report: valid HTML, and its data match the run
+#                                       (MIGRATE=1: one mosctl migrate, so exactly one migration)
 set -u
 
 fail() {
@@ -218,6 +226,123 @@ migrate)
     grep -q "^rank 3 starts on PE 0$" "$tmp/out" || fail "rank 3 did not start on PE 0"
     grep -q "^rank 3 moved from PE 0 to PE 1$" "$tmp/out" || fail "rank 3 did not move to PE 1"
     [ "$status" -eq 0 ] || fail "exit status $status"
+    ;;
+mosmon)
+    mosexec=$1 mosctl=$2 mosmon=$3 prog=$4
+    command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 77; }
+    bg_job "$tmp/out" "$mosexec" -n 64 --pes 2 "$prog" --nx 512 --ny 512 --iters 100000000 --tol 0
+    wait_socket "$job"
+    # Both PEs heard from (the first gossip period): every PE line has its figures.
+    tries=0
+    until "$mosmon" --plain --width 120 >"$tmp/plain" 2>&1 && grep -q "^PE 1 " "$tmp/plain" &&
+        ! grep -q "no figures" "$tmp/plain"; do
+        tries=$((tries + 1))
+        [ "$tries" -le 150 ] || fail "no figures from both PEs within 30 s: $(cat "$tmp/plain")"
+        sleep 0.2
+    done
+    echo "\$ mosmon --plain --width 120"
+    cat "$tmp/plain"
+    grep -q "^64 ranks on 2 PEs" "$tmp/plain" || fail "--plain does not say 64 ranks on 2 PEs"
+    # The RANKS column follows the memory figures ("5.1M/19.7G").
+    ranks=$(sed -En 's|^PE [01] .* [0-9.]+[BKMGT]?/[0-9.]+[BKMGT]? +([0-9]+) .*|\1|p' "$tmp/plain" |
+        awk '{ n += $1 } END { print n }')
+    [ "$ranks" = 64 ] || fail "the PE lines' rank counts add up to '$ranks', not 64"
+    run_ctl 0 "^64 ranks on 2 PEs" "$mosctl" show
+    # The live view, in a terminal of 120 x 40.
+    tsock="$tmp/tmux.sock"
+    tmux -S "$tsock" -f /dev/null new-session -d -s mon -x 120 -y 40 \
+        "env MOSIX_CONTROL_DIR=$MOSIX_CONTROL_DIR $mosmon --delay 0.3; sleep 30"
+    screen() { tmux -S "$tsock" capture-pane -p -t mon >"$tmp/screen"; }
+    # expect_screen REGEX WHAT: waits (at most 10 s) until the screen shows REGEX.
+    expect_screen() {
+        tries=0
+        until screen && grep -Eq "$1" "$tmp/screen"; do
+            tries=$((tries + 1))
+            [ "$tries" -le 50 ] || { cat "$tmp/screen"; fail "the screen does not show $2"; }
+            sleep 0.2
+        done
+    }
+    expect_screen "^PE 1 +[^ ]+ +\[[#.]+ *\] [0-9.]+ x[0-9.]+ \[" "PE 1's line with its load and memory bars"
+    echo "--- mosmon, 120 x 40 (PEs view)"
+    cat "$tmp/screen"
+    grep -q "^view: PEs" "$tmp/screen" || fail "the PEs view is not the first"
+    grep -Eq "^PE 0 .* [0-9]+\.[0-9]s" "$tmp/screen" || fail "PE 0's line has no age"
+    tmux -S "$tsock" send-keys -t mon r
+    expect_screen "^view: ranks" "the ranks view after r"
+    expect_screen "rank 63 +PE [01]" "rank 63"
+    cells=$(grep -oE "rank [0-9]+ +PE [01]" "$tmp/screen" | wc -l)
+    echo "--- ranks view: $cells rank cells"
+    [ "$cells" -eq 64 ] || { cat "$tmp/screen"; fail "the ranks view shows $cells ranks, not 64"; }
+    tmux -S "$tsock" send-keys -t mon h
+    expect_screen "^view: hosts" "the hosts view after h"
+    expect_screen "^[^ ]+ +2 +\[" "the host's line (2 PEs, a load bar)"
+    tmux -S "$tsock" send-keys -t mon p s
+    expect_screen "^view: PEs .*sort: load" "the sort by load after s"
+    # Smaller: the lines fit the new width (the age column stays), the bars shrink.
+    tmux -S "$tsock" resize-window -t mon -x 80 -y 24
+    expect_screen "^PE 0 .{20,60}[0-9]\.[0-9]s" "PE 0's whole line (to its age) in 80 columns"
+    echo "--- mosmon after resizing to 80 x 24"
+    cat "$tmp/screen"
+    awk 'length > 80 { exit 1 }' "$tmp/screen" || fail "a line is wider than 80 columns"
+    tmux -S "$tsock" send-keys -t mon q
+    expect_screen "^\$|^$" "an empty screen after q"
+    grep -q "^view:" "$tmp/screen" && fail "mosmon is still on the screen after q"
+    tmux -S "$tsock" kill-server
+    run_ctl 0 "^stopping the job" "$mosctl" stop
+    wait_end "$job" 30
+    [ "$status" -eq 143 ] || fail "the stopped job ended with status $status, not 143 (SIGTERM)"
+    ;;
+drain)
+    mosexec=$1 mosctl=$2 prog=$3
+    bg_job "$tmp/out" "$mosexec" -n 16 --pes 2 --lb-period 0.5 "$prog" "$tmp/stop" 100
+    wait_socket "$job"
+    # ranks_on PE: PE's rank count in mosctl show ("-" until it is heard from).
+    ranks_on() { "$mosctl" show 2>&1 | awk -v pe="$1" '$1 == pe && NF >= 6 { print $6 }'; }
+    tries=0
+    until [ "$(ranks_on 1)" = 8 ]; do
+        tries=$((tries + 1))
+        [ "$tries" -le 150 ] || fail "PE 1 does not show its 8 ranks within 30 s: $("$mosctl" show 2>&1)"
+        sleep 0.2
+    done
+    run_ctl 0 "^drained PE 1: its ranks move" "$mosctl" drain 1
+    run_ctl 1 "is drained" "$mosctl" migrate 0 1
+    run_ctl 1 "^mosctl: job [0-9]+: draining PE 0 would leave no PE" "$mosctl" drain 0
+    tries=0
+    until [ "$(ranks_on 1)" = 0 ] && [ "$(ranks_on 0)" = 16 ]; do
+        tries=$((tries + 1))
+        [ "$tries" -le 300 ] || fail "PE 1 still has ranks 60 s after the drain: $("$mosctl" show 2>&1)"
+        sleep 0.2
+    done
+    # Several balance periods later, still nothing there.
+    sleep 2
+    run_ctl 0 "drained" "$mosctl" show
+    [ "$(ranks_on 1)" = 0 ] || fail "ranks went back to drained PE 1"
+    touch "$tmp/stop"
+    wait_end "$job" 60
+    cat "$tmp/out"
+    [ "$status" -eq 0 ] || fail "exit status $status"
+    grep -q "^drain_work: [0-9]* rounds on 16 ranks ok$" "$tmp/out" || fail "the job's sums are not right"
+    [ "$(grep -c "^rank [0-9]* ends on PE 0$" "$tmp/out")" -eq 16 ] || fail "not every rank ended on PE 0"
+    ;;
+report)
+    migrate=$1 mosexec=$2 mosctl=$3 prog=$4 check=$5
+    target=$migrate  # rank_moves ends once rank 3 is on this PE: 0 at once, 1 after mosctl migrate
+    bg_job "$tmp/out" "$mosexec" -n 8 --pes 2 --lb off --report "$tmp/run.html" "$prog" "$target" 30
+    wait_socket "$job"
+    if [ "$migrate" = 1 ]; then
+        tries=0
+        until grep -q "^rank 3 starts on PE" "$tmp/out"; do
+            tries=$((tries + 1))
+            [ "$tries" -le 200 ] || fail "rank 3 did not say where it starts within 20 s: $(cat "$tmp/out")"
+            sleep 0.1
+        done
+        run_ctl 0 "^asked the job to move rank 3 to PE 1 " "$mosctl" migrate 3 1
+    fi
+    wait_end "$job" 60
+    cat "$tmp/out"
+    [ "$status" -eq 0 ] || fail "exit status $status"
+    [ -s "$tmp/run.html" ] && [ -s "$tmp/run.json" ] || fail "no report (run.html and run.json)"
+    python3 "$check" "$tmp/run.html" "$tmp/run.json" "$migrate" 8 2 || fail "the report does not match the run"
     ;;
 *)
     fail "unknown mode '$mode'"
