@@ -161,8 +161,8 @@ if have "$d/balance.dat"; then
     {
         svg 800,430 balance.svg
         echo "set grid ytics; set key top right; set style data histograms; set style histogram clustered gap 1"
-        echo "set style fill solid 0.8 border -1; set ylabel 'solver time (s)'; set yrange [0:*]"
-        echo "set title 'load balancer: imbalanced solver, 64 ranks'"
+        echo "set style fill solid 0.8 border -1; set ylabel 'solver time (s)'; set yrange [0:*]; set offsets 0.5, 0.5, graph 0.2, 0"
+        echo "set title 'load balancer, solver with 64 ranks (the scenarios of the table below)'"
         echo "plot 'data/balance.dat' using 2:xtic(sprintf('scenario %d', \$1)) title 'off', '' using 3 title 'refine', '' using 4 title 'greedy', '' using 5 title 'ideal'"
     } >"$d/balance.gp"
     draw balance.gp
