@@ -150,7 +150,7 @@ static int sweep(int argc, char** argv, int rank) {
             double bw = bench_timed(s.pair, bandwidth_batch, &s, target, 1L << 20, &bw_iters);
             if (rank == 1) check_received(&s, "window");
             if (rank == 0) {
-                printf("p2p %ld %.3f %.2f %ld %ld\n", bytes, rt / 2 * 1e6, (double)bytes * kWindow / bw / 1e6,
+                printf("p2p %ld %.3f %.3f %ld %ld\n", bytes, rt / 2 * 1e6, (double)bytes * kWindow / bw / 1e6,
                        lat_iters, bw_iters);
                 fflush(stdout);
             }
