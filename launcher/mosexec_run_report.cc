@@ -85,7 +85,9 @@ std::string timeline_svg(const json& r) {
     double plot = kWidth - kLeft - kRight;
     auto x = [&](double t) { return kLeft + plot * std::clamp(t / duration, 0.0, 1.0); };
     auto strip_top = [&](long long pe) { return top + static_cast<double>(pe) * (strip + gap); };
-    double max_load = 1;
+    // The strips' height is the busiest moment (said above them): a job that waits a lot still
+    // shows its shape.
+    double max_load = 0.01;
     for (const json& row : tl["load"])
         for (const json& v : row) max_load = std::max(max_load, v.get<double>());
     long long max_ranks = 1;
@@ -107,6 +109,9 @@ std::string timeline_svg(const json& r) {
             break;
         }
     double bottom = top + static_cast<double>(npes) * (strip + gap);
+    s << "<text font-size=\"11\" fill=\"#444\" x=\"" << kLeft << "\" y=\"" << top - 8
+      << "\">full strip: load " << num(max_load, 2) << " CPU-s/s (filled), " << max_ranks
+      << " ranks (dashed)</text>\n";
     for (double t = 0; t <= duration + 1e-9; t += step) {
         s << "<line stroke=\"#e4e4e4\" x1=\"" << num(x(t)) << "\" y1=\"" << top << "\" x2=\"" << num(x(t))
           << "\" y2=\"" << bottom - gap << "\"/>";
@@ -247,7 +252,7 @@ std::string page(const json& r) {
     s << "</table>\n";
     s << "<h2>Load of each PE over time</h2>\n<p class=\"note\">Filled: CPU-seconds per second its ranks "
          "used "
-         "(the strip's height is "
+         "(a full strip is "
       << "the busiest moment); dashed: how many ranks it held. Red arrows: migrations, from the PE a rank "
          "left to the one it reached (hover for details).</p>\n";
     s << timeline_svg(r);
