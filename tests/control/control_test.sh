@@ -304,19 +304,31 @@ drain)
         [ "$tries" -le 150 ] || fail "PE 1 does not show its 8 ranks within 30 s: $("$mosctl" show 2>&1)"
         sleep 0.2
     done
+    run_ctl 1 "'no-such-host' is neither a PE number nor a host of this job" "$mosctl" drain no-such-host
+    host=$("$mosctl" show | awk '$1 == 0 { print $2 }')
+    run_ctl 1 "draining PEs 0, 1 would leave no PE" "$mosctl" drain "$host"
     run_ctl 0 "^drained PE 1: its ranks move" "$mosctl" drain 1
     run_ctl 1 "is drained" "$mosctl" migrate 0 1
     run_ctl 1 "^mosctl: job [0-9]+: draining PE 0 would leave no PE" "$mosctl" drain 0
-    tries=0
-    until [ "$(ranks_on 1)" = 0 ] && [ "$(ranks_on 0)" = 16 ]; do
-        tries=$((tries + 1))
-        [ "$tries" -le 300 ] || fail "PE 1 still has ranks 60 s after the drain: $("$mosctl" show 2>&1)"
-        sleep 0.2
-    done
+    # wait_drained: until mosctl show says PE 1 has none of the 16 ranks (a balancer that moved
+    # one there before it heard of the drain sends it back).
+    wait_drained() {
+        tries=0
+        until [ "$(ranks_on 1)" = 0 ] && [ "$(ranks_on 0)" = 16 ]; do
+            tries=$((tries + 1))
+            [ "$tries" -le 300 ] || fail "PE 1 still has ranks 60 s after the drain: $("$mosctl" show 2>&1)"
+            sleep 0.2
+        done
+    }
+    wait_drained
     # Several balance periods later, still nothing there.
     sleep 2
     run_ctl 0 "drained" "$mosctl" show
     [ "$(ranks_on 1)" = 0 ] || fail "ranks went back to drained PE 1"
+    run_ctl 0 "^undrained PE 1: it takes ranks again" "$mosctl" undrain 1
+    run_ctl 0 "^drained PE 1: its ranks move" "$mosctl" drain 1
+    sleep 1  # a few gossip periods: the figures below are from after the drain
+    wait_drained
     touch "$tmp/stop"
     wait_end "$job" 60
     cat "$tmp/out"
