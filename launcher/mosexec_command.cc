@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -107,15 +108,20 @@ Launch plan_launch(const Options& o) {
 
     Launch l;
     l.nranks = o.nranks;
-    if (o.pes)
-        l.pes = *o.pes;
-    else if (!hosts.empty())
-        l.pes = total_slots(hosts);
+    long long cores = 0;  // where PEs can each have a core of their own
+    if (!hosts.empty())
+        cores = total_slots(hosts);
     else if (auto slurm = slurm_pes())
-        l.pes = *slurm;
+        cores = *slurm;
     else
-        l.pes = local_cores();
-    l.pes = std::min(l.pes, o.nranks);
+        cores = local_cores();
+    l.pes = o.pes ? *o.pes : cores;
+    // One rank per PE: a PE for every rank, and the cores' spare PEs to move ranks to.
+    l.pes = o.rank_per_pe ? std::max(l.pes, o.nranks) : std::min(l.pes, o.nranks);
+    if (o.rank_per_pe && o.nranks > cores)
+        std::fprintf(
+            stderr, "mosexec: warning: --rank-per-pe with %lld ranks on %lld cores: ranks share cores%s\n",
+            o.nranks, cores, l.pes > o.nranks ? "" : "; no spare PE to move a rank to (--pes adds some)");
     // One PE here needs no launcher: the runtime runs all ranks in this process (and starts fast).
     // --tag-output goes through the agent even then, since the agent is what tags lines.
     l.via_mpirun = l.pes > 1 || !hosts.empty() || o.tag_output;
@@ -134,6 +140,7 @@ Launch plan_launch(const Options& o) {
         l.env.emplace_back("MOSIX_CHECKPOINT_COMPRESS", "zstd:" + std::to_string(*o.checkpoint_compress));
     if (o.restart) l.env.emplace_back("MOSIX_RESTART", *o.restart);
     if (o.verbose) l.env.emplace_back("MOSIX_VERBOSE", std::to_string(o.verbose));
+    if (o.rank_per_pe) l.env.emplace_back("MOSIX_RANK_PER_PE", "1");
     // UCX must not patch mmap or malloc: the slot allocator owns them (DESIGN.md, "Known traps").
     // They must be set before UCX loads, i.e. before the program starts; a user's own value wins.
     for (const char* name : {"UCX_MEM_EVENTS", "UCX_MEM_MALLOC_HOOKS", "UCX_MEM_MALLOC_RELOC"})

@@ -41,6 +41,10 @@ Options:
   -n, -np, --np N          number of ranks, 1 to 16777216 (required unless --restart)
       --pes P              number of PEs, 1 to N (default: the slots of --host/--hostfile, the
                            Slurm allocation's tasks, or this machine's cores; at most N)
+      --rank-per-pe        at most one rank per PE, for programs with mutable globals: the
+                           program's globals then belong to its rank and move with it. Starts
+                           max(N, default PEs) PEs (--pes P: at least N); ranks move only to PEs
+                           that hold none. Also MOSIX_RANK_PER_PE=1 (docs/rank-memory.md)
       --host LIST          hosts as name[:slots],... e.g. node1:4,node2:4 (default: this machine)
       --hostfile FILE      hosts in an Open MPI hostfile: lines "name [slots=N]"
       --tag-output         prefix every line of output with the PE it came from: "[pe 3] "
@@ -105,6 +109,7 @@ enum LongOnly {
     kCheckpointCompress,
     kCheckpointEvery,
     kReport,
+    kRankPerPe,
 };
 
 // A period in seconds for the runtime: a plain decimal between 0.01 and 3600.
@@ -220,6 +225,7 @@ Options parse_options(int argc, char** argv) {
         {"checkpoint-compress", optional_argument, nullptr, kCheckpointCompress},
         {"checkpoint-every", required_argument, nullptr, kCheckpointEvery},
         {"report", required_argument, nullptr, kReport},
+        {"rank-per-pe", no_argument, nullptr, kRankPerPe},
         {nullptr, 0, nullptr, 0},
     };
     Options o;
@@ -303,6 +309,9 @@ Options parse_options(int argc, char** argv) {
                 if (!*optarg) usage_error("--report needs a file name (like run.html)");
                 o.report = optarg;
                 break;
+            case kRankPerPe:
+                o.rank_per_pe = true;
+                break;
             case ':': {
                 std::string name = argv[optind - 1];
                 usage_error("option %s needs a value", name.substr(0, name.find('=')).c_str());
@@ -378,14 +387,24 @@ Options parse_options(int argc, char** argv) {
                 "--restart-on-failure needs --checkpoint-dir (where the checkpoints to restart from are)");
         o.restart_on_failure = static_cast<int>(*k);
     }
+    if (const char* v = std::getenv("MOSIX_RANK_PER_PE"); v && !o.rank_per_pe) {
+        if (std::strcmp(v, "0") != 0 && std::strcmp(v, "1") != 0)
+            usage_error("MOSIX_RANK_PER_PE needs 0 or 1, got '%s'", v);
+        o.rank_per_pe = v[0] == '1';
+    }
     bool nranks_known = np || restart;
     if (pes) {
         auto p = parse_count(*pes);
         if ((!p || *p < 1) && nranks_known)
             usage_error("--pes needs a number of PEs from 1 to %lld, got '%s'", o.nranks, pes->c_str());
         if (!p || *p < 1) usage_error("--pes needs a number of PEs of at least 1, got '%s'", pes->c_str());
-        if (nranks_known && *p > o.nranks)
-            usage_error("--pes %lld is more than the %lld ranks", *p, o.nranks);
+        if (nranks_known && *p > o.nranks && !o.rank_per_pe)
+            usage_error("--pes %lld is more than the %lld ranks (spare PEs only with --rank-per-pe)", *p,
+                        o.nranks);
+        if (nranks_known && *p < o.nranks && o.rank_per_pe)
+            usage_error(
+                "--rank-per-pe needs at least one PE per rank: --pes %lld is fewer than the %lld ranks", *p,
+                o.nranks);
         o.pes = *p;
     }
     if (stack) {

@@ -30,6 +30,8 @@ struct Options {
     // --restart-on-failure: how many times a job whose PE died is started again from its newest
     // checkpoint (0: never).
     int restart_on_failure = 0;
+    // --rank-per-pe (or MOSIX_RANK_PER_PE=1): at most one rank per PE, at least as many PEs as ranks.
+    bool rank_per_pe = false;
     std::optional<std::string> report;  // --report FILE.html (and FILE.json beside it)
     int verbose = 0;                   // -v, repeatable
     bool topology = false;             // --topology: report where things would go (-n and program optional)

@@ -7,6 +7,7 @@
 #include "rank_state.hpp"
 #include "runtime/balancer.hpp"
 #include "runtime/migration.hpp"
+#include "runtime/program_data.hpp"
 #include "runtime/runtime.hpp"
 
 namespace mosix::lib {
@@ -46,7 +47,15 @@ int plan_my_move() {
     }
     balance::Plan plan = balance::plan({pes, ranks}, rt::balancer_params(), balance::Policy::greedy);
     if (!plan.ok()) return -1;
+    // One rank per PE: a move only to a PE that holds no rank, the first of the plan's moves
+    // there (every rank walks the same plan, so they agree on which one).
+    std::vector<char> taken(static_cast<std::size_t>(rt::npes()), 0);
+    for (const balance::RankFigures& r : ranks) taken[static_cast<std::size_t>(r.pe)] = 1;
     for (const balance::Move& m : plan.moves) {
+        if (rt::rank_per_pe()) {
+            if (taken[static_cast<std::size_t>(m.to_pe)]) continue;
+            taken[static_cast<std::size_t>(m.to_pe)] = 1;
+        }
         if (m.rank != rt::this_rank()->id) continue;
         rt::balancer_log(1, "mosix_balance: rank " + std::to_string(m.rank) + " PE " +
                                 std::to_string(m.from_pe) + " -> PE " + std::to_string(m.to_pe) + ": " +

@@ -40,6 +40,7 @@
 #include "nbc/schedule.hpp"
 #include "runtime/checkpoint.hpp"
 #include "runtime/checkpoint_format.hpp"
+#include "runtime/program_data.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/scheduler.hpp"
 
@@ -55,6 +56,9 @@ using rt::ckpt::PartRecord;
 struct ImageHeader {
     static constexpr std::uint32_t kMagic = 0x6d636b31;  // "mck1"
     static constexpr std::uint32_t kVersion = 1;
+    // One rank per PE (--rank-per-pe): after the stack, the program's globals (a 64-bit length,
+    // then runtime/program_data.hpp's snapshot).
+    static constexpr std::uint32_t kVersionProgramData = 2;
     std::uint32_t magic;
     std::uint32_t version;
     std::uint64_t lib_bytes;  // the library state that follows the header
@@ -162,7 +166,9 @@ void write_rank(rt::Rank* r) {
     // The state as bytes, rebuilt at once: the rank goes on here afterwards.
     std::vector<unsigned char> lib = pack_rank_state(s);
     unpack_rank_state(r, lib.data(), lib.size());
-    ImageHeader h{ImageHeader::kMagic, ImageHeader::kVersion, lib.size(), record_of(r, image)};
+    bool with_data = rt::rank_per_pe();
+    ImageHeader h{ImageHeader::kMagic, with_data ? ImageHeader::kVersionProgramData : ImageHeader::kVersion,
+                  lib.size(), record_of(r, image)};
     CheckpointWriter& w = *writing.writer;
     or_fail(w.open_part(part_name(r->id)));
     {
@@ -171,6 +177,12 @@ void write_rank(rt::Rank* r) {
         or_fail(sink.write(lib.data(), lib.size()));
         if (image.heap_bytes) or_fail(sink.write(image.heap, image.heap_bytes));
         or_fail(sink.write(image.stack, image.stack_bytes));
+        if (with_data) {
+            std::vector<unsigned char> data = rt::program_data_snapshot();
+            std::uint64_t n = data.size();
+            or_fail(sink.write(&n, sizeof n));
+            or_fail(sink.write(data.data(), data.size()));
+        }
         or_fail(sink.finish());
     }
     or_fail(w.close_part());
@@ -194,8 +206,15 @@ void restore_rank(CheckpointReader& reader, rt::Rank* r, const std::string& path
     ImageSource source(reader, part, progress);
     ImageHeader h;
     if (std::string why = source.read(&h, sizeof h); !why.empty()) failed(why);
-    if (h.magic != ImageHeader::kMagic || h.version != ImageHeader::kVersion || h.record.rank != r->id)
+    bool with_data = h.version == ImageHeader::kVersionProgramData;
+    if (h.magic != ImageHeader::kMagic || (h.version != ImageHeader::kVersion && !with_data) ||
+        h.record.rank != r->id)
         failed("part " + part + " is not the image of rank " + std::to_string(r->id));
+    if (with_data != rt::rank_per_pe())
+        failed(with_data ? "it was written by a job with one rank per PE and holds the program's globals: "
+                           "restart with --rank-per-pe"
+                         : "it was written by a job that shared PEs between ranks and holds no copy of the "
+                           "program's globals: restart without --rank-per-pe");
     const RankRecord& rec = h.record;
     if (h.lib_bytes > (1u << 30))
         failed("part " + part + " claims a library state of " + std::to_string(h.lib_bytes) + " bytes");
@@ -209,7 +228,19 @@ void restore_rank(CheckpointReader& reader, rt::Rank* r, const std::string& path
     if (rec.heap_bytes)
         if (std::string why = source.read(rec.heap, rec.heap_bytes); !why.empty()) failed(why);
     if (std::string why = source.read(rec.stack, rec.stack_bytes); !why.empty()) failed(why);
+    std::vector<unsigned char> data;
+    if (with_data) {
+        std::uint64_t n = 0;
+        if (std::string why = source.read(&n, sizeof n); !why.empty()) failed(why);
+        if (n != rt::program_data_bytes())
+            failed("part " + part + " holds " + std::to_string(n) + " bytes of program globals, this build " +
+                   std::to_string(rt::program_data_bytes()));
+        data.resize(n);
+        if (std::string why = source.read(data.data(), data.size()); !why.empty()) failed(why);
+    }
     if (std::string why = source.finish(); !why.empty()) failed(why);
+    // Written only now that the checksum is found right; this PE runs no rank yet.
+    if (with_data) or_fail(rt::program_data_restore(data.data(), data.size()));
     reader.close_part();
     install_record(r, rec);
     r->restored = true;

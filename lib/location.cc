@@ -163,6 +163,13 @@ bool migrate_on_control(const WireHeader& w, const void* data, std::size_t len, 
         case WireKind::segment:
             if (!rendezvous) rt::fail_job(1, "internal: a migrating rank's memory arrived eagerly");
             return arrival_on_segment(w, rendezvous);
+        case WireKind::program_data:
+            if (!rendezvous || !rank_ok) rt::fail_job(1, "internal: a rank's program data arrived malformed");
+            return arrival_on_program_data(w, rendezvous);
+        case WireKind::pe_reserve:
+        case WireKind::pe_reserve_reply:
+            if (rank_ok) rank_per_pe_on_control(w);
+            return false;
         case WireKind::checkpoint_part:
         case WireKind::checkpoint_resume:
         case WireKind::checkpoint_request:

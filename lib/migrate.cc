@@ -12,6 +12,7 @@
 #include "runtime/migration.hpp"
 #include "runtime/net/transport.hpp"
 #include "runtime/pe_stats.hpp"
+#include "runtime/program_data.hpp"
 #include "runtime/rank_memory.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/scheduler.hpp"
@@ -29,8 +30,9 @@ struct Departure {
     int sends = 0;  // not yet completed
     int target = -1;
     std::uint64_t bytes = 0, started_ns = 0;  // the move's cost, for the operator (pe_stats.hpp)
-    WireHeader headers[3]{};
+    WireHeader headers[4]{};
     std::vector<unsigned char> record;
+    std::vector<unsigned char> program_data;  // one rank per PE: the globals, as they were on leaving
 };
 
 // A rank on its way in.
@@ -39,6 +41,7 @@ struct Arrival {
     unsigned version = 0;
     int segments = 0;  // fetched so far
     std::vector<unsigned char> record;
+    std::vector<unsigned char> program_data;  // one rank per PE: fetched here, written on install
 };
 
 struct SegmentFetch {
@@ -55,6 +58,10 @@ struct Resolve {
 
 std::unordered_map<int, Arrival> arrivals;
 
+// One rank per PE: the program's globals are the rank's and travel as one more piece (a copy,
+// since the PE may take in another rank while the transport still sends them).
+bool program_data_travels() { return rt::rank_per_pe() && rt::program_data_bytes() > 0; }
+
 bool arriving(int rank) { return arrivals.count(rank) != 0; }
 
 // By rank: this PE's sends of it still in flight plus its departures still sending its image.
@@ -69,6 +76,7 @@ int& busy(int rank) {
 
 void release_if_unused(int rank) {
     if (busy(rank) == 0 && !rt::local_rank(rank) && !arriving(rank)) rt::release_rank_memory(rank);
+    if (rt::rank_per_pe()) rank_per_pe_transport_done();
 }
 
 // A same-PE rendezvous message waiting in `receiver`'s queue, whose bytes are still in the
@@ -159,6 +167,12 @@ void depart(rt::Rank* r) {
     send_piece(d, target, 0, d->record.data(), d->record.size(), false);
     if (image.heap_bytes) send_piece(d, target, 1, image.heap, image.heap_bytes, true);
     send_piece(d, target, 2, image.stack, image.stack_bytes, true);
+    if (program_data_travels()) {
+        d->program_data = rt::program_data_snapshot();
+        d->headers[3].kind = WireKind::program_data;
+        d->headers[3].bytes = d->program_data.size();
+        send_piece(d, target, 3, d->program_data.data(), d->program_data.size(), true);
+    }
     if (--d->sends == 0) finish_departure(d);
     tell_location(rt::home_pe_of(r->id), r->id);
 }
@@ -169,12 +183,18 @@ void try_install(int rank) {
     if (!a.have_record) return;
     RankRecord rec;
     std::memcpy(&rec, a.record.data(), sizeof rec);
-    int expected = (rec.heap_bytes ? 1 : 0) + 1;
+    int expected = (rec.heap_bytes ? 1 : 0) + 1 + (program_data_travels() ? 1 : 0);
     if (a.segments < expected) return;
     rt::Rank* r = rt::rank_control_block(rank);
     install_record(r, rec);
     unsigned version = a.version;
     std::vector<unsigned char> record = std::move(a.record);
+    if (program_data_travels()) {
+        if (std::string why = rt::program_data_restore(a.program_data.data(), a.program_data.size());
+            !why.empty())
+            rt::fail_job(1, "rank %d cannot arrive at PE %d: %s", rank, rt::this_pe(), why.c_str());
+        rank_per_pe_arrived(rank);
+    }
     arrivals.erase(it);
     rt::set_location(rank, rt::this_pe(), version);
     if (!rt::rank_arrived(r, rec.heap_bytes != 0))
@@ -227,6 +247,12 @@ bool ready_to_leave(rt::Rank* r) {
     return true;
 }
 
+// The migration point's check: bytes home, and with one rank per PE, a place at the destination.
+bool ready_to_move(rt::Rank* r) {
+    if (rt::rank_per_pe() && !reserve_destination(r, r->migrate_to)) return false;
+    return ready_to_leave(r);
+}
+
 RankRecord record_of(const rt::Rank* r, const rt::RankImage& image) {
     return RankRecord{r->id,      r->exit_code,     r->library_depth,  r->started,        r->lib != nullptr,
                       r->context, r->locals,        r->before_leaving, r->after_arriving, r->hook_arg,
@@ -244,6 +270,12 @@ void install_record(rt::Rank* r, const RankRecord& rec) {
     r->hook_arg = rec.hook_arg;
     r->blocked_in = nullptr;
     r->migrate_to = -1;
+}
+
+bool departed_ranks_in_flight() {
+    for (std::size_t i = 0; i < busy_here.size(); ++i)
+        if (busy_here[i] > 0 && !rt::local_rank(static_cast<int>(i))) return true;
+    return false;
 }
 
 void sent_from_here(int rank) { ++busy(rank); }
@@ -294,6 +326,20 @@ bool arrival_on_segment(const WireHeader& w, void* rendezvous) {
     return true;
 }
 
+bool arrival_on_program_data(const WireHeader& w, void* rendezvous) {
+    int rank = w.dst_world;
+    if (!program_data_travels() || w.bytes != rt::program_data_bytes())
+        rt::fail_job(1, "rank %d brought %llu bytes of program data to PE %d, which expects %zu", rank,
+                     static_cast<unsigned long long>(w.bytes), rt::this_pe(),
+                     program_data_travels() ? rt::program_data_bytes() : 0);
+    Arrival& a = arrivals[rank];  // the record may come later
+    a.program_data.resize(static_cast<std::size_t>(w.bytes));
+    auto* f = new SegmentFetch{kTagArrival, rank};
+    if (rt::net::transport_fetch(rendezvous, a.program_data.data(), a.program_data.size(), f))
+        migrate_fetch_done(f, true);
+    return true;
+}
+
 void migrate_send_done(void* ctx, bool ok) {
     auto tag = *static_cast<std::uint32_t*>(ctx);
     if (tag != kTagDeparture) return control_send_done(ctx, ok);
@@ -323,7 +369,7 @@ void migrate_fetch_done(void* ctx, bool ok) {
 namespace {
 const bool registered = [] {
     rt::MigrationHooks hooks{};
-    hooks.ready_to_leave = ready_to_leave;
+    hooks.ready_to_leave = ready_to_move;
     hooks.depart = depart;
     location_hooks(&hooks);
     rt::set_migration_hooks(hooks);

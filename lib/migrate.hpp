@@ -74,6 +74,21 @@ bool complete_away_request(const WireHeader& w);  // kind request_done, for a ra
 // migrate.cc: the arrival side.
 bool arrival_on_migrate(const WireHeader& w, const void* data, std::size_t len);
 bool arrival_on_segment(const WireHeader& w, void* rendezvous);
+bool arrival_on_program_data(const WireHeader& w, void* rendezvous);
+
+// rank_per_pe.cc: with one rank per PE, a rank leaves only for a PE that has promised it a place.
+// Runs on the rank at its migration point: asks PE `pe` and waits for the answer; on a refusal,
+// drops the request (rt::migration_refused) and returns false.
+bool reserve_destination(rt::Rank* r, int pe);
+// rank_per_pe.cc: kinds pe_reserve and pe_reserve_reply.
+void rank_per_pe_on_control(const WireHeader& w);
+// rank_per_pe.cc: `rank` is installed here, which ends the place kept for it.
+void rank_per_pe_arrived(int rank);
+// rank_per_pe.cc: the transport finished reading something of a departed rank here.
+void rank_per_pe_transport_done();
+// migrate.cc: true while this PE's transport still reads memory of ranks that left (a send from
+// their buffers, their images): one rank per PE, their buffers may be in the program's globals.
+bool departed_ranks_in_flight();
 
 // migrate.cc: brings home every byte of `r` that lives elsewhere and waits for fetches into it
 // (a migration point, and a checkpoint's drain). Always returns true.

@@ -21,6 +21,10 @@ enum class WireKind : std::uint32_t {
     checkpoint_part = 8,      // to PE 0: a PE wrote a part of checkpoint `seq` (data: its PartRecord)
     checkpoint_resume = 9,    // from PE 0: checkpoint `seq` is committed, resume its ranks
     checkpoint_request = 10,  // from PE 0: a checkpoint is requested, id `seq`, issue number `bytes`
+    // One rank per PE (rank_per_pe.cc): may rank dst_world come to you? Asked by PE `source`.
+    pe_reserve = 11,
+    pe_reserve_reply = 12,  // the answer to pe_reserve for rank dst_world: `bytes` 1 yes, 0 no
+    program_data = 13,      // a migrating rank's copy of the program's globals (rendezvous)
 };
 
 struct WireHeader {

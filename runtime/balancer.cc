@@ -16,6 +16,7 @@
 #include "measure.hpp"
 #include "migration.hpp"
 #include "pe_stats.hpp"
+#include "program_data.hpp"
 #include "rank_heap.hpp"
 #include "runtime.hpp"
 #include "scheduler.hpp"
@@ -242,8 +243,11 @@ void balance_now() {
     b.wanted_before = wants && !act;
     if (!act) return;
     int moves = 0;
+    // One rank per PE: only to a PE the gossip says is empty (the destination has the last word).
+    std::vector<PeEntry> table = gossip_table();
     for (const balance::Move& m : plan.moves) {
         if (m.from_pe != this_pe() || m.rank >= world_size() || !local_rank(m.rank)) continue;
+        if (rank_per_pe() && table[static_cast<std::size_t>(m.to_pe)].figures.ranks > 0) continue;
         request_migration(m.rank, m.to_pe);
         ++moves;
         balancer_log(1, "balancer: rank " + std::to_string(m.rank) + " PE " + std::to_string(m.from_pe) +

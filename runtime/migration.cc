@@ -107,14 +107,29 @@ void migration_point(Rank* r) noexcept {
     run_hook(r, r->after_arriving, from, this_pe());
 }
 
-void move_self_to(int target) noexcept {
+namespace {
+Rank* refused = nullptr;  // the rank whose last move was refused, until move_self_to sees it
+}  // namespace
+
+void migration_refused(Rank* r) noexcept {
+    r->migrate_to = -1;
+    refused = r;
+}
+
+bool move_self_to(int target) noexcept {
     Rank* self = this_rank();
     // A loop, not one call: another request (an operator's, the balancer's) may replace ours.
     while (this_pe() != target) {
         self->migrate_to = target;
+        refused = nullptr;
         migration_point(self);
+        if (refused == self) {
+            refused = nullptr;
+            return false;
+        }
         if (this_pe() != target) yield();
     }
+    return true;
 }
 
 RankImage rank_image(const Rank* r) noexcept {

@@ -68,10 +68,15 @@ void ranks_finished_elsewhere(int count) noexcept;
 // Sends a gossip message to PE `pe` (through the library's transport handlers).
 void send_gossip_to(int pe, std::vector<unsigned char> message) noexcept;
 
-// Moves the calling rank to PE `pe` now and returns once it runs there, letting the others run
-// while it cannot leave yet. REQUIRES: called by a rank inside the library, migration_supported(),
-// and no PE-heap memory held across the call (it does not travel).
-void move_self_to(int pe) noexcept;
+// Moves the calling rank to PE `pe` now and returns true once it runs there, letting the others
+// run while it cannot leave yet. Returns false if PE `pe` refused it (one rank per PE: it holds
+// one). REQUIRES: called by a rank inside the library, migration_supported(), and no PE-heap
+// memory held across the call (it does not travel).
+bool move_self_to(int pe) noexcept;
+
+// The library refused `rank`'s pending move (its destination has no place for it): the request
+// is dropped, and a move_self_to waiting on it returns false.
+void migration_refused(Rank* rank) noexcept;
 
 // Called by LibraryEntry when a rank with a pending request enters the library (out of line: the
 // rare path). Returns on this PE (not ready, or the move failed) or on the new one.

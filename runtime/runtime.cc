@@ -85,6 +85,11 @@ JobConfig config_from_environment() {
             fail_job(2, "MOSIX_STACK_SIZE='%s' is not a stack size of at least 64K", s);
         c.stack_size = v;
     }
+    if (const char* v = std::getenv("MOSIX_RANK_PER_PE")) {
+        if (std::strcmp(v, "0") != 0 && std::strcmp(v, "1") != 0)
+            fail_job(2, "MOSIX_RANK_PER_PE='%s' is not 0 or 1", v);
+        c.rank_per_pe = v[0] == '1';
+    }
     return c;
 }
 
@@ -327,6 +332,11 @@ int run_pe(const JobConfig& config, const net::PeIdentity& id, int argc, char** 
     p.exit_status = 0;
     p.pe = id.pe;
     p.npes = id.npes;
+    if (config.rank_per_pe && config.nranks > id.npes)
+        fail_job(2,
+                 "one rank per PE (MOSIX_RANK_PER_PE=1) needs at least as many PEs as ranks: %d ranks, "
+                 "%d PEs (mosexec --rank-per-pe starts enough)",
+                 config.nranks, id.npes);
     if (std::string why = p.slots.reserve(p.config.nranks, p.config.stack_size); !why.empty())
         fail_job(1, "%s", why.c_str());
     install_crash_handlers(&p.slots);

@@ -24,6 +24,9 @@ struct JobConfig {
     // Serve each rank's own allocations from its slot (so they can travel with it). Tests that
     // keep what a rank allocated after the job (GoogleTest's failure records) turn it off.
     bool rank_heaps = true;
+    // At most one rank per PE (mosexec --rank-per-pe, MOSIX_RANK_PER_PE=1): the program's
+    // globals are then its rank's and travel with it (program_data.hpp).
+    bool rank_per_pe = false;
 };
 
 const JobConfig& job_config() noexcept;

@@ -18,7 +18,8 @@
  * decides. It moves only at a library call (every MPI_ and mosix_ call is a migration point), so
  * code between calls never sees the move. docs/migration.md says what moves with a rank (its
  * stack, heap, pending requests and messages) and what does not (globals, its own mmap, files,
- * threads).
+ * threads). Under `mosexec --rank-per-pe` each PE holds at most one rank and the program's
+ * globals move with it (docs/rank-memory.md, "Mutable globals").
  *
  * Checkpoint/restart: mosix_checkpoint() writes the whole job to disk; `mosexec --restart DIR`
  * starts it again from there, on any number of PEs and hosts (docs/checkpoint.md).
@@ -45,7 +46,8 @@ int mosix_where(int* pe, char* host, int hostlen);
  * they would have). The move never waits for another rank to act.
  * Outcomes: MPI_SUCCESS once the rank runs on `pe` (at once if it already does); MPI_ERR_ARG if
  * pe < 0 or not a PE of the job; MPI_ERR_UNSUPPORTED_OPERATION in builds where rank memory is not
- * in the rank's slot (the AddressSanitizer build); MPI_ERR_OTHER outside MPI_Init..MPI_Finalize. */
+ * in the rank's slot (the AddressSanitizer build); MPI_ERR_OTHER outside MPI_Init..MPI_Finalize,
+ * or, under `mosexec --rank-per-pe`, if PE `pe` holds a rank (the rank stays where it is). */
 int mosix_migrate_to(int pe);
 
 /* The number of PEs of the job (valid targets for mosix_migrate_to are 0..npes-1).

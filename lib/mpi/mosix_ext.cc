@@ -46,7 +46,8 @@ int mosix_migrate_to(int pe) {
     MOSIX_CHECK(mosix::rt::migration_supported(), MPI_COMM_WORLD, MPI_ERR_UNSUPPORTED_OPERATION,
                 "mosix_migrate_to",
                 "cannot move to PE %d: this build keeps rank memory on the PE heap (sanitizer build)", pe);
-    mosix::rt::move_self_to(pe);
+    MOSIX_CHECK(mosix::rt::move_self_to(pe), MPI_COMM_WORLD, MPI_ERR_OTHER, "mosix_migrate_to",
+                "PE %d already holds a rank, and this job runs one rank per PE (--rank-per-pe)", pe);
     return MPI_SUCCESS;
 }
 

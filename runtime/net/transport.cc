@@ -156,6 +156,15 @@ void transport_finalize() {
     // Every PE reaches this point only after its ranks finished MPI_Finalize, so no application
     // message is still owed; the fence (progressing meanwhile) makes sure no peer still flushes
     // towards us before endpoints are torn down without a handshake.
+    // First our own flush, while every peer still progresses (it runs or waits in the fence): an
+    // endpoint made late (a last gossip message) may still owe its wire-up reply, and UCX 1.13
+    // asserts when a force close finds that reply pending (seen over TCP between netns hosts).
+    ucp_request_param_t flush{};
+    ucs_status_ptr_t flushing = ucp_worker_flush_nbx(tp.worker, &flush);
+    if (UCS_PTR_IS_PTR(flushing)) {
+        while (ucp_request_check_status(flushing) == UCS_INPROGRESS) ucp_worker_progress(tp.worker);
+        ucp_request_free(flushing);
+    }
     bootstrap_fence([] { ucp_worker_progress(tp.worker); });
     std::vector<ucs_status_ptr_t> closing;
     for (ucp_ep_h ep : tp.endpoints) {
