@@ -23,8 +23,8 @@
 //   undrain PE|HOST    -> "undrain": they take ranks again
 //   stop               -> ends the job as SIGTERM to mosexec does
 //
-// The line to a PE is a socket pair of packets: the PE's statistics come back up the same way
-// (runtime/pe_stats.hpp), through the agent (frame 'S') for a PE that has one.
+// The line to a PE is a stream socket pair: the PE's statistics come back up the same way, one
+// line of JSON each (runtime/pe_stats.hpp), through the agent (frame 'S') for a PE that has one.
 //
 // Between mosexec and the PEs a command travels as the same line: over the PE agent's connection
 // (mosexec_wire, frame 'C'), then through a pipe whose read end the PE inherits, its number in

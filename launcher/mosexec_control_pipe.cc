@@ -22,7 +22,7 @@ ControlPipe::~ControlPipe() {
 
 int ControlPipe::open() {
     int p[2];
-    if (write_fd_ >= 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p) != 0) {
+    if (write_fd_ >= 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) != 0) {
         unsetenv(mosix::control::kFdVariable);
         return -1;
     }
@@ -38,7 +38,8 @@ int ControlPipe::open() {
 
 std::string ControlPipe::send(const std::string& command) {
     if (write_fd_ < 0) return "the PE has no control pipe";
-    static_assert(mosix::control::kMaxLine <= PIPE_BUF);  // so the write below is all or nothing
+    // A line this short goes into a socket with room for it whole (one buffer), or not at all.
+    static_assert(mosix::control::kMaxLine <= PIPE_BUF);
     std::string line = command + "\n";
     // A PE that has closed its end makes write() raise SIGPIPE, which would end the parent. Block
     // it for the write and take it back if it came, rather than change the process's disposition
@@ -56,7 +57,7 @@ std::string ControlPipe::send(const std::string& command) {
         sigtimedwait(&pipe_only, nullptr, &now);
     }
     sigprocmask(SIG_SETMASK, &old, nullptr);
-    // A line of at most PIPE_BUF bytes goes in whole or not at all (POSIX), so no half command.
+    // A short line goes in whole or not at all, so no half command.
     if (n == static_cast<ssize_t>(line.size())) return {};
     if (n < 0 && err == EAGAIN) return "the PE is not reading operator commands (its control pipe is full)";
     if (n < 0 && (err == EPIPE || err == ECONNRESET)) return "the PE no longer reads operator commands";
@@ -65,16 +66,19 @@ std::string ControlPipe::send(const std::string& command) {
 
 bool ControlPipe::read_report(std::string* packet) {
     if (write_fd_ < 0) return false;
-    packet->resize(1 << 18);  // above any packet a PE sends (pe_stats.hpp)
-    ssize_t n;
-    do n = recv(write_fd_, packet->data(), packet->size(), MSG_DONTWAIT);
-    while (n < 0 && errno == EINTR);
-    if (n <= 0) {
-        packet->clear();
-        return false;
+    for (;;) {
+        if (std::size_t end = reports_.find('\n'); end != std::string::npos) {
+            packet->assign(reports_, 0, end);
+            reports_.erase(0, end + 1);
+            return true;
+        }
+        char buf[65536];
+        ssize_t n = recv(write_fd_, buf, sizeof buf, MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        reports_.append(buf, static_cast<std::size_t>(n));
+        if (reports_.size() > (16u << 20)) reports_.clear();  // not reports: a PE gone wrong
     }
-    packet->resize(static_cast<std::size_t>(n));
-    return true;
 }
 
 }  // namespace mosexec

@@ -2,8 +2,8 @@
 // (mosexec for a one-PE job, the PE agent otherwise) to the PE, whose runtime reads it
 // (runtime/control.hpp). The PE inherits the read end; its number is in MOSIX_CONTROL_FD.
 //
-// The "pipe" is a socket pair of packets (SOCK_SEQPACKET): commands go down it one per packet,
-// and the PE's statistics (runtime/pe_stats.hpp) come back up it, one JSON packet each.
+// The "pipe" is a stream socket pair: commands go down it as lines, and the PE's statistics
+// (runtime/pe_stats.hpp) come back up it, one line of JSON per packet.
 //
 // Writes never block the parent: a PE that does not read its commands (not a mosix program, or
 // stopped) fills the pipe, and further commands are refused with a reason instead.
@@ -29,12 +29,13 @@ public:
     std::string send(const std::string& command);
 
     // The parent's end, readable when the PE has reported (-1 if none); read_report() takes one
-    // packet, false once none waits (or the PE's end is closed and all are read).
+    // whole packet, false once none waits (or the PE's end is closed and all are read).
     int fd() const { return write_fd_; }
     bool read_report(std::string* packet);
 
 private:
     int write_fd_ = -1;
+    std::string reports_;  // bytes of reports not yet making a whole line
 };
 
 }  // namespace mosexec

@@ -2,6 +2,7 @@
 #include "control.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -119,8 +120,7 @@ void control_attach() noexcept {
 
 void control_poll() noexcept {
     if (pipe_fd < 0) return;
-    // Whole packets on a socket pair (a shorter read would cut one): more than any command.
-    char buf[kMaxLine + 16];
+    char buf[512];
     ssize_t n = read(pipe_fd, buf, sizeof buf);
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
         close_pipe();  // the parent is gone: no more commands, and nothing to poll
@@ -146,10 +146,40 @@ void control_poll() noexcept {
 
 int control_fd() noexcept { return pipe_fd; }
 
+namespace {
+
+// The part of a report the socket had no room for: sent before anything else, so that the
+// parent never sees half a line followed by another.
+std::string unsent;
+
+void send_unsent() {
+    while (!unsent.empty()) {
+        ssize_t n = send(pipe_fd, unsent.data(), unsent.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno != EAGAIN) unsent.clear();  // the parent is gone: nobody to tell
+        if (n <= 0) return;
+        unsent.erase(0, static_cast<std::size_t>(n));
+    }
+}
+
+}  // namespace
+
 bool control_report(const std::string& packet) noexcept {
     if (pipe_fd < 0 || !is_socket) return false;
-    return send(pipe_fd, packet.data(), packet.size(), MSG_DONTWAIT | MSG_NOSIGNAL) ==
-           static_cast<ssize_t>(packet.size());
+    send_unsent();
+    if (!unsent.empty()) return false;
+    unsent = packet;
+    unsent += '\n';
+    send_unsent();
+    return true;
+}
+
+void control_flush_reports(int timeout_ms) noexcept {
+    for (int waited = 0; pipe_fd >= 0 && !unsent.empty() && waited < timeout_ms; waited += 10) {
+        pollfd p{pipe_fd, POLLOUT, 0};
+        poll(&p, 1, 10);
+        send_unsent();
+    }
 }
 
 bool pe_drained() noexcept { return drained; }

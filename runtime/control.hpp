@@ -8,8 +8,8 @@
 // sent to the PE concerned, "drain" / "undrain" (the balancer empties a drained PE, and no PE
 // moves ranks to it: the flag travels in its gossip figures).
 //
-// mosexec's descriptor is one end of a socket pair (SOCK_SEQPACKET), so the PE also reports back
-// on it (control_report, pe_stats.hpp); a plain pipe only carries commands.
+// mosexec's descriptor is one end of a stream socket pair, so the PE also reports back on it
+// (control_report, pe_stats.hpp: one line per report); a plain pipe only carries commands.
 //
 // A bad command is reported on stderr ("mosix: ...") and ignored: an operator's typo must never
 // end a job. mosexec already checks ranges, so this is the second line of defence.
@@ -37,9 +37,13 @@ void control_poll() noexcept;
 // The pipe's descriptor, for the scheduler's idle wait (readable = a command waits); -1 if none.
 int control_fd() noexcept;
 
-// Sends one packet to the parent without blocking. False if there is no way back (a pipe, or
-// none) or no room now: the caller drops it or tries again later.
+// Sends one report (a line without its newline) to the parent without blocking: what does not
+// fit now goes first at the next call. False if there is no way back (a pipe, or none) or the
+// last report is still going: the caller drops this one or tries again later.
 bool control_report(const std::string& packet) noexcept;
+
+// Waits up to `timeout_ms` for what control_report could not send yet (at the job's end).
+void control_flush_reports(int timeout_ms) noexcept;
 
 // True between an operator's "drain" and "undrain" for this PE.
 bool pe_drained() noexcept;

@@ -176,6 +176,7 @@ void stats_publish(bool final) noexcept {
     double now = static_cast<double>(wall_ns()) * 1e-9;
     if (control_report(own_packet(final, now))) s.pending.clear();
     if (this_pe() == 0 && npes() > 1) control_report(table_packet());
+    if (final) control_flush_reports(2000);  // the report's last figures, before the PE exits
 }
 
 }  // namespace mosix::rt

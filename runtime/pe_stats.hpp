@@ -9,8 +9,8 @@
 // writes one packet of JSON to its control socket (control.hpp), which its parent passes on to
 // mosexec. Every PE writes its own part ("kind":"pe": its ranks, its row of the traffic matrix,
 // its new migrations); PE 0 also writes the gossip table ("kind":"table"), which is where mosexec
-// gets every PE's load, speed and memory from: it never asks a PE. A packet the parent has no
-// room for is dropped (the next one replaces it); migrations wait until one carries them.
+// gets every PE's load, speed and memory from: it never asks a PE. A packet that finds the one
+// before still on its way is dropped (the next replaces it); migrations wait until one carries them.
 //
 // Thread/PE safety: the PE's thread only.
 #pragma once
