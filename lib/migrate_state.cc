@@ -15,12 +15,12 @@
 namespace mosix::lib {
 
 // A field added to these structures must be added here too.
-static_assert(sizeof(Comm) == 80 || sizeof(void*) != 8, "Comm changed: update migrate_state.cc");
-static_assert(sizeof(RankState) == 560 || sizeof(void*) != 8, "RankState changed: update migrate_state.cc");
+static_assert(sizeof(Comm) == 144 || sizeof(void*) != 8, "Comm changed: update migrate_state.cc");
+static_assert(sizeof(RankState) == 640 || sizeof(void*) != 8, "RankState changed: update migrate_state.cc");
 
 namespace {
 
-constexpr std::uint32_t kStateMagic = 0x6d737438;  // "mst8": bump when the layout changes
+constexpr std::uint32_t kStateMagic = 0x6d737439;  // "mst9": bump when the layout changes
 
 struct Writer {
     std::vector<unsigned char> out;
@@ -108,6 +108,50 @@ void read_seq(Reader& r, std::unordered_map<int, std::uint64_t>* m) {
     }
 }
 
+void write_string(Writer& w, const std::string& str) { w.bytes(str.data(), str.size()); }
+
+std::string read_string(Reader& r) {
+    auto [at, n] = r.bytes();
+    return std::string(reinterpret_cast<const char*>(at), n);
+}
+
+void write_entries(Writer& w, const InfoEntries& e) {
+    w.pod(static_cast<std::uint64_t>(e.size()));
+    for (const auto& [key, value] : e) {
+        write_string(w, key);
+        write_string(w, value);
+    }
+}
+
+void read_entries(Reader& r, InfoEntries* e) {
+    e->resize(static_cast<std::size_t>(r.pod<std::uint64_t>()));
+    for (auto& [key, value] : *e) {
+        key = read_string(r);
+        value = read_string(r);
+    }
+}
+
+void write_topology(Writer& w, const TopologyPtr& t) {
+    w.pod(t ? t->kind : MPI_UNDEFINED);
+    if (!t) return;
+    for (const std::vector<int>* v : {&t->dims, &t->periods, &t->index, &t->edges, &t->sources, &t->sourceweights,
+                                      &t->destinations, &t->destweights})
+        write_vector_pod(w, *v);
+    w.pod(t->weighted);
+}
+
+TopologyPtr read_topology(Reader& r) {
+    int kind = r.pod<int>();
+    if (kind == MPI_UNDEFINED) return nullptr;
+    auto t = std::make_shared<Topology>();
+    t->kind = kind;
+    for (std::vector<int>* v : {&t->dims, &t->periods, &t->index, &t->edges, &t->sources, &t->sourceweights,
+                                &t->destinations, &t->destweights})
+        read_vector_pod(r, v);
+    t->weighted = r.pod<bool>();
+    return t;
+}
+
 }  // namespace
 
 std::vector<unsigned char> pack_rank_state(RankState* s) {
@@ -133,11 +177,26 @@ std::vector<unsigned char> pack_rank_state(RankState* s) {
         w.pod(c.errhandler);
         w.bytes(c.name.data(), c.name.size());
         w.group(c.live ? c.group : nullptr);
+        write_topology(w, c.topology);
+        write_vector_pod(w, c.attributes);
+        write_entries(w, c.hints);
     }
     w.pod(static_cast<std::uint64_t>(s->groups.size()));
     for (const GroupPtr& g : s->groups) w.group(g);
     write_vector_pod(w, s->ops);
     write_vector_pod(w, s->errhandlers);
+    write_vector_pod(w, s->keyvals);  // callbacks and extra_state: the same addresses on every PE
+    w.pod(static_cast<std::uint64_t>(s->infos.size()));
+    for (const Info& i : s->infos) {
+        w.pod(i.live);
+        write_entries(w, i.entries);
+    }
+    w.pod(static_cast<std::uint64_t>(s->user_errors.size()));
+    for (const UserError& e : s->user_errors) {
+        w.pod(e.error_class);
+        write_string(w, e.text);
+    }
+    w.pod(s->last_used_code);
     write_vector_pod(w, s->types);  // in the rank's memory: the pointers travel
     write_seq(w, s->send_seq);
     write_seq(w, s->recv_seq);
@@ -195,11 +254,26 @@ RankState* unpack_rank_state(rt::Rank* rank, const unsigned char* data, std::siz
         auto [name, n] = r.bytes();
         c.name.assign(reinterpret_cast<const char*>(name), n);
         c.group = r.group();
+        c.topology = read_topology(r);
+        read_vector_pod(r, &c.attributes);
+        read_entries(r, &c.hints);
     }
     s->groups.resize(static_cast<std::size_t>(r.pod<std::uint64_t>()));
     for (GroupPtr& g : s->groups) g = r.group();
     read_vector_pod(r, &s->ops);
     read_vector_pod(r, &s->errhandlers);
+    read_vector_pod(r, &s->keyvals);
+    s->infos.resize(static_cast<std::size_t>(r.pod<std::uint64_t>()));
+    for (Info& i : s->infos) {
+        i.live = r.pod<bool>();
+        read_entries(r, &i.entries);
+    }
+    s->user_errors.resize(static_cast<std::size_t>(r.pod<std::uint64_t>()));
+    for (UserError& e : s->user_errors) {
+        e.error_class = r.pod<int>();
+        e.text = read_string(r);
+    }
+    s->last_used_code = r.pod<int>();
     read_vector_pod(r, &s->types);
     read_seq(r, &s->send_seq);
     read_seq(r, &s->recv_seq);

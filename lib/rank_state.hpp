@@ -11,10 +11,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "attributes.hpp"
 #include "group.hpp"
 #include "match.hpp"
 #include "request.hpp"
 #include "runtime/this_rank.hpp"
+#include "topology.hpp"
 
 namespace mosix::lib {
 
@@ -34,6 +36,10 @@ struct Comm {
     std::string name;
     // Two-level view for collectives across PEs, built on first use (coll/hierarchy.hpp).
     mutable std::shared_ptr<const coll::Hierarchy> hierarchy;
+    // Process topology (lib/topology.hpp), shared with the communicator's duplicates; null if none.
+    TopologyPtr topology;
+    std::vector<Attribute> attributes;  // in the order set (lib/attributes.hpp)
+    InfoEntries hints;                  // MPI_Comm_set_info's keys
 
     int size() const noexcept { return group->size; }
     std::uint32_t coll_context() const noexcept { return context + 1; }
@@ -63,6 +69,10 @@ struct RankState {
     std::vector<GroupPtr> groups;             // by group handle index; 0 is MPI_GROUP_EMPTY
     std::vector<UserOp> ops;                  // user ops: handle index - MOSIX_OP_PREDEFINED_COUNT
     std::vector<UserErrhandler> errhandlers;  // user handlers: handle index - 2
+    std::vector<Keyval> keyvals;              // by keyval handle index
+    std::vector<Info> infos;                  // by info handle index; 0 is MPI_INFO_ENV
+    std::vector<UserError> user_errors;       // MPI_Add_error_class/code, from MPI_ERR_LASTCODE + 1
+    int last_used_code = MPI_ERR_LASTCODE;    // the MPI_LASTUSEDCODE attribute's value
     // Derived datatypes (handle index - MOSIX_DT_PREDEFINED_COUNT); the types themselves are in
     // the rank's memory and travel as such (lib/datatype_derived.hpp).
     std::vector<DerivedType*> types;

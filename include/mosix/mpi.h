@@ -13,9 +13,9 @@
  * rank, the call and the reason; with MPI_ERRORS_RETURN (MPI_Comm_set_errhandler) the call returns
  * the class instead and MPI_Error_string explains it.
  *
- * Handles: communicators, groups, datatypes, ops, error handlers and info objects are integers whose
- * top bits name their kind, so a wrong or stale handle is detected instead of dereferenced. Requests
- * are pointers to rank-owned objects (they travel with a migrating rank).
+ * Handles: communicators, groups, datatypes, ops, error handlers, info objects and keyvals are
+ * integers whose top bits name their kind, so a wrong or stale handle is detected instead of
+ * dereferenced. Requests are pointers to rank-owned objects (they travel with a migrating rank).
  *
  * The binding is split by area: this file holds the handle types, constants and the core calls;
  * the files it includes at its end hold one area each (their MPI_ and PMPI_ names together). Calls
@@ -411,8 +411,8 @@ int MPI_Group_free(MPI_Group* group);
 
 /* ---- memory and addresses ------------------------------------------------------------------ */
 
-/* MPI_Alloc_mem's memory comes from the rank's own heap (it moves with the rank); info must be
- * MPI_INFO_NULL (Info objects are not supported yet). */
+/* MPI_Alloc_mem's memory comes from the rank's own heap (it moves with the rank); info may be any
+ * valid Info or MPI_INFO_NULL, and its keys are ignored. */
 int MPI_Alloc_mem(MPI_Aint size, MPI_Info info, void* baseptr);
 int MPI_Free_mem(void* base);
 int MPI_Get_address(const void* location, MPI_Aint* address);
@@ -420,14 +420,15 @@ MPI_Aint MPI_Aint_add(MPI_Aint base, MPI_Aint disp);
 MPI_Aint MPI_Aint_diff(MPI_Aint addr1, MPI_Aint addr2);
 
 /* MPI_COMM_TYPE_SHARED: the ranks on the caller's host when they call it (ranks migrate: a
- * snapshot). info must be MPI_INFO_NULL. */
+ * snapshot). info may be any valid Info or MPI_INFO_NULL; its keys are ignored. */
 #define MPI_COMM_TYPE_SHARED 1
 int MPI_Comm_split_type(MPI_Comm comm, int split_type, int key, MPI_Info info, MPI_Comm* newcomm);
 
 /* ---- mosix's extensions under MPI names ------------------------------------------------------ */
 
 /* A balance point for MPI programs: collective over MPI_COMM_WORLD, it moves ranks to the PEs that
- * would finish the job soonest, like mosix_balance() (mosix.h). info must be MPI_INFO_NULL. */
+ * would finish the job soonest, like mosix_balance() (mosix.h). info may be any valid Info or
+ * MPI_INFO_NULL; no keys are defined yet, others are ignored. */
 int MPIX_Migrate(MPI_Info info);
 
 /* ---- the profiling interface ------------------------------------------------------------- */

@@ -4,6 +4,7 @@
 #include <mpi.h>
 
 #include "checks.hpp"
+#include "lib/attributes.hpp"
 #include "runtime/library_entry.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/this_rank.hpp"
@@ -18,7 +19,14 @@ int MPI_Comm_dup(MPI_Comm comm, MPI_Comm* newcomm) {
     Comm* c = nullptr;
     if (int e = check_comm(comm, call, &c)) return e;
     MOSIX_CHECK(newcomm, comm, MPI_ERR_ARG, call, "newcomm is NULL");
-    *newcomm = comm_dup(*c);
+    MPI_Comm dup = comm_dup(*c);
+    // The duplicate shares the topology and gets what the attributes' copy callbacks return.
+    comm_get(dup)->topology = comm_get(comm)->topology;
+    if (int rc = attributes_copy(comm, dup)) {
+        comm_free(dup);
+        return raise_error(comm, rc, call, "an attribute copy callback failed with %d", rc);
+    }
+    *newcomm = dup;
     return MPI_SUCCESS;
 }
 
@@ -43,8 +51,8 @@ int MPI_Comm_split_type(MPI_Comm comm, int split_type, int key, MPI_Info info, M
     if (int e = check_comm(comm, call, &c)) return e;
     MOSIX_CHECK(split_type == MPI_COMM_TYPE_SHARED || split_type == MPI_UNDEFINED, comm, MPI_ERR_ARG, call,
                 "split_type %d is neither MPI_COMM_TYPE_SHARED nor MPI_UNDEFINED", split_type);
-    MOSIX_CHECK(info == MPI_INFO_NULL, comm, MPI_ERR_INFO, call,
-                "Info objects are not supported yet: pass MPI_INFO_NULL");
+    MOSIX_CHECK(info_valid_or_null(info), comm, MPI_ERR_INFO, call, "info %#x is not a valid Info object",
+                info);
     MOSIX_CHECK(newcomm, comm, MPI_ERR_ARG, call, "newcomm is NULL");
     int color = split_type == MPI_UNDEFINED ? MPI_UNDEFINED : mosix::rt::host_of_pe(mosix::rt::this_pe());
     *newcomm = comm_split(*c, color, key);
@@ -85,6 +93,8 @@ int MPI_Comm_free(MPI_Comm* comm) {
     if (int e = check_comm(*comm, call, &c)) return e;
     MOSIX_CHECK(*comm != MPI_COMM_WORLD && *comm != MPI_COMM_SELF, *comm, MPI_ERR_COMM, call,
                 "%s cannot be freed", *comm == MPI_COMM_WORLD ? "MPI_COMM_WORLD" : "MPI_COMM_SELF");
+    if (int rc = attributes_delete_all(*comm))
+        return raise_error(*comm, rc, call, "an attribute delete callback failed with %d", rc);
     comm_free(*comm);
     *comm = MPI_COMM_NULL;
     return MPI_SUCCESS;

@@ -1,13 +1,64 @@
-// comm_query.cc — the hot communicator queries (rank, size) and attributes and names.
+// comm_query.cc — the hot communicator queries (rank, size), attribute lookup and names.
 #include <mpi.h>
 
 #include <climits>
 #include <cstring>
 
 #include "checks.hpp"
+#include "lib/attributes.hpp"
 #include "runtime/library_entry.hpp"
 
 using namespace mosix::lib;
+
+namespace mosix::lib {
+
+int comm_get_attr(MPI_Comm comm, int keyval, void* attribute_val, int* flag, const char* call) {
+    Comm* c = nullptr;
+    if (int e = check_comm(comm, call, &c)) return e;
+    MOSIX_CHECK(attribute_val && flag, comm, MPI_ERR_ARG, call, "attribute_val or flag is NULL");
+    // Predefined attributes are pointers to values that live as long as the library (or, for
+    // MPI_LASTUSEDCODE, as the rank).
+    static int tag_ub = INT_MAX, host = MPI_PROC_NULL, io = MPI_ANY_SOURCE, wtime_global = 0;
+    static int universe_size = 0;
+    int* value = nullptr;
+    switch (keyval) {
+        case MPI_TAG_UB:
+            value = &tag_ub;
+            break;
+        case MPI_HOST:
+            value = &host;
+            break;
+        case MPI_IO:
+            value = &io;
+            break;
+        case MPI_WTIME_IS_GLOBAL:
+            value = &wtime_global;
+            break;
+        case MPI_UNIVERSE_SIZE:
+            universe_size = mosix::rt::world_size();
+            value = &universe_size;
+            break;
+        case MPI_LASTUSEDCODE:
+            value = &self_state().last_used_code;
+            break;
+        default: {
+            MOSIX_CHECK(keyval_get(keyval), comm, MPI_ERR_KEYVAL, call, "keyval %#x is not a valid keyval",
+                        keyval);
+            *flag = 0;
+            for (const Attribute& a : c->attributes)
+                if (a.keyval == keyval) {
+                    *static_cast<void**>(attribute_val) = a.value;
+                    *flag = 1;
+                }
+            return MPI_SUCCESS;
+        }
+    }
+    *static_cast<int**>(attribute_val) = value;
+    *flag = 1;
+    return MPI_SUCCESS;
+}
+
+}  // namespace mosix::lib
 
 extern "C" {
 
@@ -40,33 +91,7 @@ int MPI_Comm_test_inter(MPI_Comm comm, int* flag) {
 
 int MPI_Comm_get_attr(MPI_Comm comm, int keyval, void* attribute_val, int* flag) {
     MOSIX_LIBRARY_ENTRY();
-    Comm* c = nullptr;
-    if (int e = check_comm(comm, "MPI_Comm_get_attr", &c)) return e;
-    MOSIX_CHECK(attribute_val && flag, comm, MPI_ERR_ARG, "MPI_Comm_get_attr",
-                "attribute_val or flag is NULL");
-    // Predefined attributes are pointers to values that live as long as the library.
-    static int tag_ub = INT_MAX, host = MPI_PROC_NULL, io = MPI_ANY_SOURCE, wtime_global = 0;
-    int* value = nullptr;
-    switch (keyval) {
-        case MPI_TAG_UB:
-            value = &tag_ub;
-            break;
-        case MPI_HOST:
-            value = &host;
-            break;
-        case MPI_IO:
-            value = &io;
-            break;
-        case MPI_WTIME_IS_GLOBAL:
-            value = &wtime_global;
-            break;
-        default:
-            return raise_error(comm, MPI_ERR_KEYVAL, "MPI_Comm_get_attr",
-                               "keyval %d is not a known attribute key", keyval);
-    }
-    *static_cast<int**>(attribute_val) = value;
-    *flag = 1;
-    return MPI_SUCCESS;
+    return comm_get_attr(comm, keyval, attribute_val, flag, "MPI_Comm_get_attr");
 }
 
 int MPI_Comm_set_name(MPI_Comm comm, const char* name) {

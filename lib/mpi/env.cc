@@ -64,14 +64,20 @@ int init_common(const char* call) {
 
 extern "C" {
 
-int MPI_Init(int*, char***) {
+int MPI_Init(int* argc, char*** argv) {
     MOSIX_LIBRARY_ENTRY();
-    return init_common("MPI_Init");
+    if (int e = init_common("MPI_Init")) return e;
+    info_env_init(argc, argv, "MPI_THREAD_SINGLE");
+    return MPI_SUCCESS;
 }
 
-int MPI_Init_thread(int*, char***, int required, int* provided) {
+int MPI_Init_thread(int* argc, char*** argv, int required, int* provided) {
     MOSIX_LIBRARY_ENTRY();
     if (int e = init_common("MPI_Init_thread")) return e;
+    static const char* const kLevels[] = {"MPI_THREAD_SINGLE", "MPI_THREAD_FUNNELED", "MPI_THREAD_SERIALIZED",
+                                          "MPI_THREAD_MULTIPLE"};
+    info_env_init(argc, argv,
+                  required >= MPI_THREAD_SINGLE && required <= MPI_THREAD_MULTIPLE ? kLevels[required] : "");
     MOSIX_CHECK(required >= MPI_THREAD_SINGLE && required <= MPI_THREAD_MULTIPLE, MPI_COMM_WORLD, MPI_ERR_ARG,
                 "MPI_Init_thread", "required thread level %d is not one of MPI_THREAD_*", required);
     MOSIX_CHECK(provided, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Init_thread", "provided is NULL");
@@ -83,6 +89,9 @@ int MPI_Init_thread(int*, char***, int required, int* provided) {
 int MPI_Finalize(void) {
     MOSIX_LIBRARY_ENTRY();
     if (int e = check_initialized("MPI_Finalize")) return e;
+    // As if MPI_COMM_SELF were freed first: its attributes' delete callbacks run now.
+    if (int rc = attributes_delete_all(MPI_COMM_SELF))
+        return raise_error(MPI_COMM_SELF, rc, "MPI_Finalize", "an attribute delete callback failed with %d", rc);
     // Finalize is collective: no rank leaves while another may still talk to it.
     coll::barrier(*comm_get(MPI_COMM_WORLD));
     self_state().finalized = true;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "lib/attributes.hpp"
 #include "lib/handles.hpp"
 #include "lib/rank_state.hpp"
 #include "runtime/library_entry.hpp"
@@ -19,6 +20,7 @@ int MPI_Error_string(int errorcode, char* string, int* resultlen) {
     MOSIX_CHECK(string && resultlen, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Error_string",
                 "string or resultlen is NULL");
     const char* text = error_class_string(errorcode);
+    if (const UserError* u = user_error(errorcode)) text = u->text.c_str();  // "" until one is set
     if (!text)
         std::snprintf(string, MPI_MAX_ERROR_STRING, "unknown error code %d", errorcode);
     else
@@ -30,9 +32,10 @@ int MPI_Error_string(int errorcode, char* string, int* resultlen) {
 int MPI_Error_class(int errorcode, int* errorclass) {
     MOSIX_LIBRARY_ENTRY();
     MOSIX_CHECK(errorclass, MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Error_class", "errorclass is NULL");
-    MOSIX_CHECK(error_class_string(errorcode), MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Error_class",
+    const UserError* u = user_error(errorcode);
+    MOSIX_CHECK(u || error_class_string(errorcode), MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Error_class",
                 "%d is not an error code", errorcode);
-    *errorclass = errorcode;
+    *errorclass = u ? u->error_class : errorcode;
     return MPI_SUCCESS;
 }
 

@@ -20,8 +20,8 @@ int MPI_Alloc_mem(MPI_Aint size, MPI_Info info, void* baseptr) {
     MOSIX_CHECK(size >= 0, MPI_COMM_WORLD, MPI_ERR_ARG, call, "size %lld is negative",
                 static_cast<long long>(size));
     MOSIX_CHECK(baseptr, MPI_COMM_WORLD, MPI_ERR_ARG, call, "baseptr is NULL");
-    MOSIX_CHECK(info == MPI_INFO_NULL, MPI_COMM_WORLD, MPI_ERR_INFO, call,
-                "Info objects are not supported yet: pass MPI_INFO_NULL");
+    MOSIX_CHECK(info_valid_or_null(info), MPI_COMM_WORLD, MPI_ERR_INFO, call,
+                "info %#x is not a valid Info object", info);
     void* p = mosix::rt::rank_alloc(size > 0 ? static_cast<std::size_t>(size) : 1);
     MOSIX_CHECK(p, MPI_COMM_WORLD, MPI_ERR_NO_MEM, call, "cannot allocate %lld bytes",
                 static_cast<long long>(size));

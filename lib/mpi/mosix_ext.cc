@@ -79,8 +79,8 @@ int mosix_balance(void) {
 int MPIX_Migrate(MPI_Info info) {
     MOSIX_LIBRARY_ENTRY();
     if (int e = check_initialized("MPIX_Migrate")) return e;
-    MOSIX_CHECK(info == MPI_INFO_NULL, MPI_COMM_WORLD, MPI_ERR_INFO, "MPIX_Migrate",
-                "Info objects are not supported yet: pass MPI_INFO_NULL");
+    MOSIX_CHECK(info_valid_or_null(info), MPI_COMM_WORLD, MPI_ERR_INFO, "MPIX_Migrate",
+                "info %#x is not a valid Info object", info);
     balance_collective();
     return MPI_SUCCESS;
 }
