@@ -47,3 +47,11 @@ mosix_wrapper_test(showme_empty 2 "^mosixcxx: unknown option '--showme:'" ${_bi_
 # mosexec takes mpirun's -np as well as -n (FindMPI's MPIEXEC_NUMPROC_FLAG is -n; scripts say -np).
 mosix_wrapper_test(mosexec_np 0 "^MOSIX_NRANKS=3$" $<TARGET_FILE:mosexec> -np 3 --pes 1 env)
 mosix_wrapper_test(mosexec_np_no_value 2 "^mosexec: option -np needs a value" $<TARGET_FILE:mosexec> -np)
+
+# A third-party MPI benchmark, unchanged: HPC Challenge 1.5.0 (tests/build_integration/hpcc/).
+# Skipped (77) when its source is neither cached nor fetchable from the Debian archive.
+add_test(NAME build_integration.hpcc
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/build_integration/hpcc/run_hpcc.sh ${_bi_launcher}
+                 $<TARGET_FILE:mosexec> ${CMAKE_CURRENT_BINARY_DIR}/build_integration/hpcc)
+set_tests_properties(build_integration.hpcc PROPERTIES TIMEOUT 600 SKIP_RETURN_CODE 77
+                     LABELS build_integration)

@@ -578,6 +578,7 @@ int PMPI_Comm_split_type(MPI_Comm comm, int split_type, int key, MPI_Info info, 
 #include "mpi_topology.h"         /* Cartesian and graph topologies */
 #include "mpi_attributes.h"       /* attributes and keyvals, Info objects, error classes */
 #include "mpi_intercomm.h"        /* intercommunicators, MPI_Comm_create_group */
+#include "mpi_removed.h"          /* MPI-1 calls MPI-3.0 removed: MPI_Address, MPI_Type_struct, ... */
 #include "mpi_unsupported.h"      /* the rest of MPI-3.1: declared, each fails with a message */
 
 #endif /* MOSIX_MPI_H */
