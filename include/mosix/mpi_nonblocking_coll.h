@@ -10,8 +10,10 @@
  * way at once, also beside blocking collectives and point-to-point traffic. A rank with
  * collectives under way may migrate: they go on from its new PE.
  *
- * Limits: intracommunicators only; the datatypes must be predefined ones (MPI_INT, MPI_DOUBLE_INT,
- * ...), a derived datatype is MPI_ERR_TYPE. MPI_Cancel of such a request is MPI_ERR_REQUEST.
+ * Derived datatypes are accepted like in the blocking calls (packed into the collective's own
+ * buffers, unpacked when it completes); their handles may be freed while it is under way.
+ * Limits: intracommunicators only (an intercommunicator is MPI_ERR_COMM). MPI_Cancel of such a
+ * request is MPI_ERR_REQUEST. MPI_Comm_idup is not implemented (mpi_unsupported.h).
  */
 #ifndef MOSIX_MPI_NONBLOCKING_COLL_H
 #define MOSIX_MPI_NONBLOCKING_COLL_H

@@ -75,9 +75,7 @@ int check_layout(MPI_Comm comm, int p, const void* buf, const int* counts, const
 }
 
 int check_type(MPI_Comm comm, MPI_Datatype type, const char* call, const Datatype** out) {
-    *out = datatype_get(type);
-    MOSIX_CHECK(*out, comm, MPI_ERR_TYPE, call, "datatype %#x is not a valid datatype", type);
-    return MPI_SUCCESS;
+    return check_datatype(comm, type, call, out);
 }
 
 namespace {

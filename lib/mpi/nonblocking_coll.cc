@@ -5,21 +5,13 @@
 
 #include "checks.hpp"
 #include "coll_checks.hpp"
+#include "coll_stage.hpp"
 #include "lib/nbc/algorithms.hpp"
 #include "runtime/library_entry.hpp"
 
 using namespace mosix::lib;
 
 namespace {
-
-// Derived datatypes would need packing into and out of the schedule's buffers: not yet.
-int check_predefined(MPI_Comm comm, MPI_Datatype type, const char* call) {
-    MOSIX_CHECK(type >= MOSIX_DT_(0) && type < MOSIX_DT_(MOSIX_DT_PREDEFINED_COUNT), comm, MPI_ERR_TYPE, call,
-                "datatype %#x is not a predefined datatype: nonblocking collectives take predefined "
-                "datatypes only",
-                type);
-    return MPI_SUCCESS;
-}
 
 // Intercommunicators are asked through the public call (PMPI_, so a profiling tool does not see
 // it): the schedules address the local group only.
@@ -35,23 +27,89 @@ int check_start(MPI_Comm comm, MPI_Request* request, const char* call, Comm** c)
     return MPI_SUCCESS;
 }
 
-// Reductions: the checks of the blocking call, a predefined type, and the Builder's op.
-int check_nb_reduction(const Comm& c, MPI_Comm comm, const void* sendbuf, void* recvbuf, bool receives,
-                       int sendcount, int recvcount, MPI_Datatype type, MPI_Op op, const char* call,
-                       const Datatype** dt, OpRef* ref) {
-    if (int e = check_reduction(c, comm, sendbuf, recvbuf, receives, sendcount, recvcount, type, op, call, dt,
-                                ref))
-        return e;
-    return check_predefined(comm, type, call);
+// Derived datatypes, as in the blocking bindings (coll_stage.hpp): the schedule moves packed
+// bytes. Its stages live as long as it does; what it receives into a non-dense type is unpacked
+// when its last round is done. Dense types (every predefined one) are used in place.
+const void* reads(nbc::Builder& b, const void* buf, int count, MPI_Datatype type, bool significant = true) {
+    if (!significant || buf == MPI_IN_PLACE) return buf;
+    return b.keep<SendStage>(buf, count, type).data();
 }
 
-// The types of a call with a send and a receive side, each where it is significant.
-int check_types(MPI_Comm comm, bool send_side, MPI_Datatype sendtype, bool recv_side, MPI_Datatype recvtype,
-                const char* call) {
-    if (send_side)
-        if (int e = check_predefined(comm, sendtype, call)) return e;
-    if (recv_side)
-        if (int e = check_predefined(comm, recvtype, call)) return e;
+// A receive side, unpacked at the end (its elements [first, first + n), or all with n < 0).
+struct Unpack {
+    RecvStage* stage;
+    int first, n;
+};
+
+RecvStage& writes(nbc::Builder& b, void* buf, int count, MPI_Datatype type, int first = 0, int n = -1) {
+    RecvStage& r = b.keep<RecvStage>(buf, count, type);
+    Unpack& u = b.keep<Unpack>(Unpack{&r, first, n});
+    b.at_completion(
+        [](void* p) {
+            auto* u = static_cast<Unpack*>(p);
+            if (u->n < 0)
+                u->stage->finish();
+            else
+                u->stage->finish(u->first, u->n);
+        },
+        &u);
+    return r;
+}
+
+// A v-collective's side (significant on this rank); `unpack` if the schedule writes it.
+struct VUnpack {
+    VStage* stage;
+    int p;
+};
+
+VStage& v_side(nbc::Builder& b, const void* buf, const int* counts, const int* displs, MPI_Datatype type,
+               const std::size_t* layout_offsets, bool unpack) {
+    b.hold(*datatype_get(type));  // VStage keeps no reference of its own
+    VStage& v = b.keep<VStage>(buf, b.size(), counts, displs, type, layout_offsets);
+    if (unpack) {
+        VUnpack& u = b.keep<VUnpack>(VUnpack{&v, b.size()});
+        b.at_completion(
+            [](void* p) {
+                auto* u = static_cast<VUnpack*>(p);
+                u->stage->unpack_all(u->p);
+            },
+            &u);
+    }
+    return v;
+}
+
+// Reduce_scatter and its block form: the whole vector in, this rank's part out (in place, recvbuf
+// holds the whole input and gets the part at its start).
+int start_reduce_scatter(const Comm& c, MPI_Comm comm, const void* sendbuf, void* recvbuf, const int* counts,
+                         int total, const Datatype& dt, MPI_Datatype datatype, const OpRef& ref,
+                         const char* call, MPI_Request* request) {
+    const int mine = counts[c.rank];
+    const bool inplace = sendbuf == MPI_IN_PLACE;
+    nbc::Builder b(c, comm, call);
+    b.reduction(ref, datatype);
+    RecvStage& r = writes(b, recvbuf, inplace ? total : mine, datatype, 0, mine);
+    if (inplace) r.pack();
+    nbc::reduce_scatter(b, reads(b, sendbuf, total, datatype), r.data(), counts, dt.size);
+    *request = b.start();
+    return MPI_SUCCESS;
+}
+
+int start_scan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
+               MPI_Request* request, bool inclusive, const char* call) {
+    Comm* c = nullptr;
+    const Datatype* dt = nullptr;
+    OpRef ref;
+    if (int e = check_start(comm, request, call, &c)) return e;
+    if (int e =
+            check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt, &ref))
+        return e;
+    nbc::Builder b(*c, comm, call);
+    b.reduction(ref, datatype);
+    // An exclusive scan leaves rank 0's recvbuf as it was.
+    RecvStage& r = writes(b, recvbuf, count, datatype, 0, inclusive || c->rank > 0 ? count : 0);
+    if (sendbuf == MPI_IN_PLACE) r.pack();
+    nbc::scan(b, reads(b, sendbuf, count, datatype), r.data(), count, dt->size, inclusive);
+    *request = b.start();
     return MPI_SUCCESS;
 }
 
@@ -80,9 +138,10 @@ int MPI_Ibcast(void* buffer, int count, MPI_Datatype datatype, int root, MPI_Com
     if (int e = check_buffer(*c, comm, buffer, count, datatype, call, &dt)) return e;
     if (int e = check_not_in_place(comm, buffer, "buffer", call)) return e;
     if (int e = check_root(*c, comm, root, call)) return e;
-    if (int e = check_predefined(comm, datatype, call)) return e;
     nbc::Builder b(*c, comm, call);
-    nbc::bcast(b, buffer, bytes_of(count, *dt), root);
+    void* data = c->rank == root ? const_cast<void*>(reads(b, buffer, count, datatype))
+                                 : writes(b, buffer, count, datatype).data();
+    nbc::bcast(b, data, bytes_of(count, *dt), root);
     *request = b.start();
     return MPI_SUCCESS;
 }
@@ -96,12 +155,19 @@ int MPI_Ireduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype data
     OpRef ref;
     if (int e = check_start(comm, request, call, &c)) return e;
     if (int e = check_root(*c, comm, root, call)) return e;
-    if (int e = check_nb_reduction(*c, comm, sendbuf, recvbuf, c->rank == root, count, count, datatype, op,
-                                   call, &dt, &ref))
+    const bool at_root = c->rank == root;
+    if (int e =
+            check_reduction(*c, comm, sendbuf, recvbuf, at_root, count, count, datatype, op, call, &dt, &ref))
         return e;
     nbc::Builder b(*c, comm, call);
     b.reduction(ref, datatype);
-    nbc::reduce(b, sendbuf, recvbuf, count, dt->size, root);
+    void* rdata = recvbuf;
+    if (at_root) {
+        RecvStage& r = writes(b, recvbuf, count, datatype);
+        if (sendbuf == MPI_IN_PLACE) r.pack();
+        rdata = r.data();
+    }
+    nbc::reduce(b, reads(b, sendbuf, count, datatype), rdata, count, dt->size, root);
     *request = b.start();
     return MPI_SUCCESS;
 }
@@ -115,11 +181,13 @@ int MPI_Iallreduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype d
     OpRef ref;
     if (int e = check_start(comm, request, call, &c)) return e;
     if (int e =
-            check_nb_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt, &ref))
+            check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt, &ref))
         return e;
     nbc::Builder b(*c, comm, call);
     b.reduction(ref, datatype);
-    nbc::allreduce(b, sendbuf, recvbuf, count, dt->size);
+    RecvStage& r = writes(b, recvbuf, count, datatype);
+    if (sendbuf == MPI_IN_PLACE) r.pack();
+    nbc::allreduce(b, reads(b, sendbuf, count, datatype), r.data(), count, dt->size);
     *request = b.start();
     return MPI_SUCCESS;
 }
@@ -134,16 +202,12 @@ int MPI_Ireduce_scatter(const void* sendbuf, void* recvbuf, const int recvcounts
     int total = 0;
     if (int e = check_start(comm, request, call, &c)) return e;
     if (int e = check_recvcounts(*c, comm, recvcounts, call, &total)) return e;
-    // In place, recvbuf holds the whole input.
-    if (int e = check_nb_reduction(*c, comm, sendbuf, recvbuf, true, total,
-                                   sendbuf == MPI_IN_PLACE ? total : recvcounts[c->rank], datatype, op, call,
-                                   &dt, &ref))
+    if (int e = check_reduction(*c, comm, sendbuf, recvbuf, true, total,
+                                sendbuf == MPI_IN_PLACE ? total : recvcounts[c->rank], datatype, op, call,
+                                &dt, &ref))
         return e;
-    nbc::Builder b(*c, comm, call);
-    b.reduction(ref, datatype);
-    nbc::reduce_scatter(b, sendbuf, recvbuf, recvcounts, dt->size);
-    *request = b.start();
-    return MPI_SUCCESS;
+    return start_reduce_scatter(*c, comm, sendbuf, recvbuf, recvcounts, total, *dt, datatype, ref, call,
+                                request);
 }
 
 int MPI_Ireduce_scatter_block(const void* sendbuf, void* recvbuf, int recvcount, MPI_Datatype datatype,
@@ -156,52 +220,24 @@ int MPI_Ireduce_scatter_block(const void* sendbuf, void* recvbuf, int recvcount,
     int total = 0;
     if (int e = check_start(comm, request, call, &c)) return e;
     if (int e = check_block_count(*c, comm, recvcount, call, &total)) return e;
-    if (int e =
-            check_nb_reduction(*c, comm, sendbuf, recvbuf, true, total,
-                               sendbuf == MPI_IN_PLACE ? total : recvcount, datatype, op, call, &dt, &ref))
+    if (int e = check_reduction(*c, comm, sendbuf, recvbuf, true, total,
+                                sendbuf == MPI_IN_PLACE ? total : recvcount, datatype, op, call, &dt, &ref))
         return e;
     RankVector<int> counts(static_cast<std::size_t>(c->size()), recvcount);
-    nbc::Builder b(*c, comm, call);
-    b.reduction(ref, datatype);
-    nbc::reduce_scatter(b, sendbuf, recvbuf, counts.data(), dt->size);
-    *request = b.start();
-    return MPI_SUCCESS;
+    return start_reduce_scatter(*c, comm, sendbuf, recvbuf, counts.data(), total, *dt, datatype, ref, call,
+                                request);
 }
 
 int MPI_Iscan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
               MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    const char* call = "MPI_Iscan";
-    Comm* c = nullptr;
-    const Datatype* dt = nullptr;
-    OpRef ref;
-    if (int e = check_start(comm, request, call, &c)) return e;
-    if (int e =
-            check_nb_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt, &ref))
-        return e;
-    nbc::Builder b(*c, comm, call);
-    b.reduction(ref, datatype);
-    nbc::scan(b, sendbuf, recvbuf, count, dt->size, true);
-    *request = b.start();
-    return MPI_SUCCESS;
+    return start_scan(sendbuf, recvbuf, count, datatype, op, comm, request, true, "MPI_Iscan");
 }
 
 int MPI_Iexscan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
                 MPI_Comm comm, MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    const char* call = "MPI_Iexscan";
-    Comm* c = nullptr;
-    const Datatype* dt = nullptr;
-    OpRef ref;
-    if (int e = check_start(comm, request, call, &c)) return e;
-    if (int e =
-            check_nb_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt, &ref))
-        return e;
-    nbc::Builder b(*c, comm, call);
-    b.reduction(ref, datatype);
-    nbc::scan(b, sendbuf, recvbuf, count, dt->size, false);
-    *request = b.start();
-    return MPI_SUCCESS;
+    return start_scan(sendbuf, recvbuf, count, datatype, op, comm, request, false, "MPI_Iexscan");
 }
 
 int MPI_Igather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* recvbuf, int recvcount,
@@ -215,10 +251,14 @@ int MPI_Igather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void*
             check_rooted(*c, comm, root, RootedSide{sendbuf, sendcount, sendtype},
                          RootedSide{recvbuf, recvcount, recvtype}, true, "recvbuf", call, &sbytes, &rbytes))
         return e;
-    const bool at_root = c->rank == root;
-    if (int e = check_types(comm, sendbuf != MPI_IN_PLACE, sendtype, at_root, recvtype, call)) return e;
     nbc::Builder b(*c, comm, call);
-    nbc::gather(b, sendbuf, sbytes, recvbuf, rbytes, root);
+    void* rdata = recvbuf;
+    if (c->rank == root) {
+        RecvStage& r = writes(b, recvbuf, recvcount * c->size(), recvtype);
+        if (sendbuf == MPI_IN_PLACE) r.pack(root * recvcount, recvcount);
+        rdata = r.data();
+    }
+    nbc::gather(b, reads(b, sendbuf, sendcount, sendtype), sbytes, rdata, rbytes, root);
     *request = b.start();
     return MPI_SUCCESS;
 }
@@ -236,10 +276,16 @@ int MPI_Igatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void
                                RootedLayout{recvbuf, recvcounts, displs, recvtype}, true, "recvbuf",
                                "recvcounts", call, &sbytes, &rbytes, &rdispls))
         return e;
-    const bool at_root = c->rank == root;
-    if (int e = check_types(comm, sendbuf != MPI_IN_PLACE, sendtype, at_root, recvtype, call)) return e;
     nbc::Builder b(*c, comm, call);
-    nbc::gatherv(b, sendbuf, sbytes, recvbuf, rbytes.data(), rdispls.data(), root);
+    void* rdata = recvbuf;
+    const std::size_t* roffs = rdispls.data();
+    if (c->rank == root) {
+        VStage& r = v_side(b, recvbuf, recvcounts, displs, recvtype, rdispls.data(), true);
+        if (sendbuf == MPI_IN_PLACE) r.pack(root);
+        rdata = r.data();
+        roffs = r.offsets();
+    }
+    nbc::gatherv(b, reads(b, sendbuf, sendcount, sendtype), sbytes, rdata, rbytes.data(), roffs, root);
     *request = b.start();
     return MPI_SUCCESS;
 }
@@ -255,10 +301,10 @@ int MPI_Iscatter(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void
             check_rooted(*c, comm, root, RootedSide{recvbuf, recvcount, recvtype},
                          RootedSide{sendbuf, sendcount, sendtype}, false, "sendbuf", call, &rbytes, &sbytes))
         return e;
-    const bool at_root = c->rank == root;
-    if (int e = check_types(comm, at_root, sendtype, recvbuf != MPI_IN_PLACE, recvtype, call)) return e;
     nbc::Builder b(*c, comm, call);
-    nbc::scatter(b, sendbuf, sbytes, recvbuf, rbytes, root);
+    const void* sdata = reads(b, sendbuf, sendcount * c->size(), sendtype, c->rank == root);
+    void* rdata = recvbuf == MPI_IN_PLACE ? recvbuf : writes(b, recvbuf, recvcount, recvtype).data();
+    nbc::scatter(b, sdata, sbytes, rdata, rbytes, root);
     *request = b.start();
     return MPI_SUCCESS;
 }
@@ -276,10 +322,17 @@ int MPI_Iscatterv(const void* sendbuf, const int sendcounts[], const int displs[
                                RootedLayout{sendbuf, sendcounts, displs, sendtype}, false, "sendbuf",
                                "sendcounts", call, &rbytes, &sbytes, &sdispls))
         return e;
-    const bool at_root = c->rank == root;
-    if (int e = check_types(comm, at_root, sendtype, recvbuf != MPI_IN_PLACE, recvtype, call)) return e;
     nbc::Builder b(*c, comm, call);
-    nbc::scatterv(b, sendbuf, sbytes.data(), sdispls.data(), recvbuf, rbytes, root);
+    const void* sdata = sendbuf;
+    const std::size_t* soffs = sdispls.data();
+    if (c->rank == root) {
+        VStage& s = v_side(b, sendbuf, sendcounts, displs, sendtype, sdispls.data(), false);
+        s.pack_all(c->size());
+        sdata = s.data();
+        soffs = s.offsets();
+    }
+    void* rdata = recvbuf == MPI_IN_PLACE ? recvbuf : writes(b, recvbuf, recvcount, recvtype).data();
+    nbc::scatterv(b, sdata, sbytes.data(), soffs, rdata, rbytes, root);
     *request = b.start();
     return MPI_SUCCESS;
 }
@@ -294,9 +347,10 @@ int MPI_Iallgather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, vo
     if (int e = check_uniform_blocks(*c, comm, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
                                      call, &sbytes, &rbytes))
         return e;
-    if (int e = check_types(comm, sendbuf != MPI_IN_PLACE, sendtype, true, recvtype, call)) return e;
     nbc::Builder b(*c, comm, call);
-    nbc::allgather(b, sendbuf, sbytes, recvbuf, rbytes);
+    RecvStage& r = writes(b, recvbuf, recvcount * c->size(), recvtype);
+    if (sendbuf == MPI_IN_PLACE) r.pack(c->rank * recvcount, recvcount);
+    nbc::allgather(b, reads(b, sendbuf, sendcount, sendtype), sbytes, r.data(), rbytes);
     *request = b.start();
     return MPI_SUCCESS;
 }
@@ -313,9 +367,10 @@ int MPI_Iallgatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, v
     if (int e = check_allgatherv(*c, comm, sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
                                  recvtype, call, &sbytes, &rbytes, &rdispls))
         return e;
-    if (int e = check_types(comm, sendbuf != MPI_IN_PLACE, sendtype, true, recvtype, call)) return e;
     nbc::Builder b(*c, comm, call);
-    nbc::allgatherv(b, sendbuf, sbytes, recvbuf, rbytes.data(), rdispls.data());
+    VStage& r = v_side(b, recvbuf, recvcounts, displs, recvtype, rdispls.data(), true);
+    if (sendbuf == MPI_IN_PLACE) r.pack(c->rank);
+    nbc::allgatherv(b, reads(b, sendbuf, sendcount, sendtype), sbytes, r.data(), rbytes.data(), r.offsets());
     *request = b.start();
     return MPI_SUCCESS;
 }
@@ -330,9 +385,10 @@ int MPI_Ialltoall(const void* sendbuf, int sendcount, MPI_Datatype sendtype, voi
     if (int e = check_uniform_blocks(*c, comm, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
                                      call, &sbytes, &rbytes))
         return e;
-    if (int e = check_types(comm, sendbuf != MPI_IN_PLACE, sendtype, true, recvtype, call)) return e;
     nbc::Builder b(*c, comm, call);
-    nbc::alltoall(b, sendbuf, sbytes, recvbuf, rbytes);
+    RecvStage& r = writes(b, recvbuf, recvcount * c->size(), recvtype);
+    if (sendbuf == MPI_IN_PLACE) r.pack();
+    nbc::alltoall(b, reads(b, sendbuf, sendcount * c->size(), sendtype), sbytes, r.data(), rbytes);
     *request = b.start();
     return MPI_SUCCESS;
 }
@@ -348,9 +404,19 @@ int MPI_Ialltoallv(const void* sendbuf, const int sendcounts[], const int sdispl
     if (int e = check_alltoallv(*c, comm, sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts,
                                 rdispls, recvtype, call, &sbytes, &soffs, &rbytes, &roffs))
         return e;
-    if (int e = check_types(comm, sendbuf != MPI_IN_PLACE, sendtype, true, recvtype, call)) return e;
+    const bool inplace = sendbuf == MPI_IN_PLACE;
     nbc::Builder b(*c, comm, call);
-    nbc::alltoallv(b, sendbuf, sbytes.data(), soffs.data(), recvbuf, rbytes.data(), roffs.data());
+    VStage& r = v_side(b, recvbuf, recvcounts, rdispls, recvtype, roffs.data(), true);
+    if (inplace) r.pack_all(c->size());
+    const void* sdata = sendbuf;
+    const std::size_t* so = soffs.data();
+    if (!inplace) {
+        VStage& s = v_side(b, sendbuf, sendcounts, sdispls, sendtype, soffs.data(), false);
+        s.pack_all(c->size());
+        sdata = s.data();
+        so = s.offsets();
+    }
+    nbc::alltoallv(b, sdata, sbytes.data(), so, r.data(), rbytes.data(), r.offsets());
     *request = b.start();
     return MPI_SUCCESS;
 }

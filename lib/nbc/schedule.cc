@@ -6,6 +6,7 @@
 #include <new>
 
 #include "lib/coll/coll_util.hpp"
+#include "lib/datatype_derived.hpp"
 #include "lib/p2p.hpp"
 
 namespace mosix::lib::nbc {
@@ -19,6 +20,8 @@ State& state_here() {
 }
 
 void destroy(Schedule* s) noexcept {
+    for (auto k = s->kept.rbegin(); k != s->kept.rend(); ++k) k->fn(k->obj);
+    for (const Datatype* dt : s->types) datatype_release(*dt);
     for (void* b : s->buffers) rt::rank_free(b);
     if (s->reqs) rt::rank_free(s->reqs);
     s->~Schedule();
@@ -38,7 +41,7 @@ void start_round(Schedule& s) {
                 coll::copy(a.dst, a.src, a.bytes);
                 break;
             case Action::Kind::reduce:
-                op_apply(s.op, a.src, a.dst, a.count, *datatype_get(s.type), s.type);
+                op_apply(s.op, a.src, a.dst, a.count, *s.dt, s.type);
                 break;
             case Action::Kind::send: {
                 Request* r = new (&s.reqs[s.nreqs++]) Request();
@@ -78,6 +81,7 @@ bool advance(Schedule& s) {
 }
 
 void complete(Schedule* s) {
+    for (const Kept& f : s->finish) f.fn(f.obj);
     Request* req = s->request;
     req->status_error = s->truncated ? MPI_ERR_TRUNCATE : MPI_SUCCESS;
     destroy(s);
@@ -102,6 +106,13 @@ Builder::~Builder() {
 void Builder::reduction(const OpRef& op, MPI_Datatype type) {
     s_->op = op;
     s_->type = type;
+    s_->dt = datatype_get(type);
+    hold(*s_->dt);
+}
+
+void Builder::hold(const Datatype& dt) {
+    datatype_retain(dt);
+    s_->types.push_back(&dt);
 }
 
 Byte* Builder::scratch(std::size_t bytes) {
@@ -132,7 +143,7 @@ void Builder::combine(Byte* in, Byte* inout, int count, bool in_is_lower) {
         reduce(in, inout, count);
     } else {
         reduce(inout, in, count);
-        copy(inout, in, static_cast<std::size_t>(count) * datatype_get(s_->type)->size);
+        copy(inout, in, static_cast<std::size_t>(count) * s_->dt->size);
     }
 }
 

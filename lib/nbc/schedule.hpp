@@ -20,6 +20,10 @@
 // collectives under way migrates like any other: its posted receives and in-flight sends are
 // ordinary requests (migrate.cc's ready_to_leave brings their bytes home), and the schedules go
 // on from where they were on the new PE.
+//
+// Derived datatypes: the bindings stage them (lib/mpi/coll_stage.hpp) into objects the schedule
+// keeps (Builder::keep), holding a reference on each type, and unpack what was received when the
+// last round is done (Builder::at_completion); the rounds move packed bytes only.
 #pragma once
 
 #include <mpi.h>
@@ -27,7 +31,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <new>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "lib/op.hpp"
@@ -56,6 +62,12 @@ struct Action {
     int count;  // reduce: elements
 };
 
+// An object the schedule owns (destroy) or a step it runs when its last round is done (finish).
+struct Kept {
+    void* obj;
+    void (*fn)(void*);
+};
+
 struct Schedule {
     Schedule* next = nullptr;    // in State::head's list
     Request* request = nullptr;  // the program's handle
@@ -65,14 +77,18 @@ struct Schedule {
     int tag = 0;
     OpRef op{};  // reductions: the operation and element type
     MPI_Datatype type = MPI_DATATYPE_NULL;
+    const Datatype* dt = nullptr;
     RankVector<Action> actions;
     RankVector<std::uint32_t> round_ends;  // round r is actions [round_ends[r-1], round_ends[r])
     std::size_t next_round = 0;
     Request* reqs = nullptr;  // the current round's sends and receives
     int max_reqs = 0;
     int nreqs = 0;
-    bool truncated = false;     // a receive got more than its buffer holds (ranks disagree on sizes)
-    RankVector<void*> buffers;  // scratch, freed with the schedule
+    bool truncated = false;             // a receive got more than its buffer holds (ranks disagree on sizes)
+    RankVector<void*> buffers;          // scratch, freed with the schedule
+    RankVector<Kept> kept;              // destroyed with the schedule (datatype stages)
+    RankVector<Kept> finish;            // run when it is done, in order (unpacking into derived types)
+    RankVector<const Datatype*> types;  // held (a reference each) while it lives
 };
 
 // A rank's nonblocking collectives under way, and how many each communicator has started.
@@ -101,6 +117,20 @@ public:
     bool commutative() const noexcept { return s_->op.commutative; }
     // Rank memory that lives as long as the schedule.
     Byte* scratch(std::size_t bytes);
+    // Keeps `dt` alive while the schedule is (the program may free its handle first).
+    void hold(const Datatype& dt);
+    // An object that lives as long as the schedule, in rank memory (a datatype stage).
+    template <class T, class... Args>
+    T& keep(Args&&... args) {
+        T* t = new (rt::rank_alloc(sizeof(T))) T(std::forward<Args>(args)...);
+        s_->kept.push_back(Kept{t, [](void* p) {
+                                    static_cast<T*>(p)->~T();
+                                    rt::rank_free(p);
+                                }});
+        return *t;
+    }
+    // Runs fn(obj) when the last round is done, before the request completes.
+    void at_completion(void (*fn)(void*), void* obj) { s_->finish.push_back(Kept{obj, fn}); }
 
     void send(const void* buf, std::size_t bytes, int peer);
     void recv(void* buf, std::size_t bytes, int peer);

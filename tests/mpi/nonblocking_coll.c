@@ -3,7 +3,8 @@
  * messages past the eager limit, several collectives outstanding at once on two communicators
  * (completed out of order, by Wait, Waitall, Waitany and Test loops), point-to-point traffic while
  * they are under way, and the NBX pattern (sparse data exchange: synchronous sends, an Iprobe
- * loop, MPI_Ibarrier once the sends are done) that a blocking barrier would deadlock. */
+ * loop, MPI_Ibarrier once the sends are done) that a blocking barrier would deadlock; derived
+ * datatypes freed while their collectives are under way. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -264,6 +265,46 @@ static void alltoalls(void) {
     SAY("ialltoall (also in place), ialltoallv: ok\n");
 }
 
+/* Derived datatypes: strided and resized types are packed into the schedule and unpacked when it
+ * completes; the program may free its type handles while the collectives are under way. */
+static void derived(void) {
+    WHO;
+    MPI_Request req[4];
+    MPI_Datatype every_other, spaced;
+    MPI_Type_vector(4, 1, 2, MPI_INT, &every_other);
+    MPI_Type_create_resized(MPI_INT, 0, 2 * (MPI_Aint)sizeof(int), &spaced);
+    MPI_Type_commit(&every_other);
+    MPI_Type_commit(&spaced);
+
+    int root = size - 1, v[8];
+    for (int j = 0; j < 8; ++j) v[j] = rank == root ? 3 * j + 1 : -1;
+    MPI_Ibcast(v, 1, every_other, root, MPI_COMM_WORLD, &req[0]);
+    /* Block i of rank 0's buffer starts at 7 * i (the vector's extent); every other int of it goes. */
+    int* sv = malloc((7 * size + 1) * sizeof(int));
+    for (int j = 0; j < 7 * size + 1; ++j) sv[j] = rank == 0 ? j : -1;
+    int got[4] = {-1, -1, -1, -1};
+    MPI_Iscatter(sv, 1, every_other, got, 4, MPI_INT, 0, MPI_COMM_WORLD, &req[1]);
+    int* all = malloc(2 * size * sizeof(int));
+    int* gv = malloc(2 * size * sizeof(int));
+    int *counts = malloc(size * sizeof(int)), *displs = malloc(size * sizeof(int));
+    for (int i = 0; i < size; ++i) counts[i] = 1, displs[i] = i;
+    for (int j = 0; j < 2 * size; ++j) all[j] = gv[j] = -1;
+    int mine = 10 * rank;
+    MPI_Iallgather(&mine, 1, MPI_INT, all, 1, spaced, MPI_COMM_WORLD, &req[2]);
+    MPI_Igatherv(&mine, 1, MPI_INT, gv, counts, displs, spaced, 0, MPI_COMM_WORLD, &req[3]);
+    MPI_Type_free(&every_other); /* the collectives keep what they need */
+    MPI_Type_free(&spaced);
+    MPI_Waitall(4, req, MPI_STATUSES_IGNORE);
+    for (int j = 0; j < 8; ++j) CHECK(v[j] == (j % 2 == 0 || rank == root ? 3 * j + 1 : -1));
+    for (int k = 0; k < 4; ++k) CHECK(got[k] == 7 * rank + 2 * k);
+    for (int i = 0; i < size; ++i) {
+        CHECK(all[2 * i] == 10 * i && all[2 * i + 1] == -1);
+        if (rank == 0) CHECK(gv[2 * i] == 10 * i && gv[2 * i + 1] == -1);
+    }
+    free(all), free(gv), free(counts), free(displs), free(sv);
+    SAY("derived datatypes (vector, resized; freed while pending): ok\n");
+}
+
 /* Several collectives under way at once on two communicators, completed in another order than
  * they were started, with point-to-point traffic in between. */
 static void overlap(void) {
@@ -386,6 +427,7 @@ int main(int argc, char** argv) {
     scans();
     gathers();
     alltoalls();
+    derived();
     overlap();
     nbx();
     SAY("nonblocking_coll on %d ranks\n", size);
