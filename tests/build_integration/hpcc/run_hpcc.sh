@@ -12,7 +12,8 @@
 # nothing cached: the test is skipped (exit 77) with a line saying so.
 #
 # hpcc keeps state in mutable globals (HPL's timers, RandomAccess's pools, STREAM's arrays), which
-# the ranks of one PE share (docs/mpi.md), so it runs one rank per PE: 4 PEs, balancing off.
+# the ranks of one PE would share (docs/mpi.md), so it runs with --rank-per-pe: one rank per PE,
+# whose globals are then its own.
 set -eu
 launcher=$(cd "$1" && pwd)
 mosexec=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
@@ -54,9 +55,9 @@ grep -E 'warning|undefined' make.log || true
 
 # hpcc's sample input (HPL N=1000 on a 2x2 grid), as its README says to start.
 cp _hpccinf.txt hpccinf.txt
-echo "+ mosexec -n 4 --pes 4 --lb off ./hpcc"
+echo "+ mosexec -n 4 --rank-per-pe ./hpcc"
 status=0
-"$mosexec" -n 4 --pes 4 --lb off ./hpcc || status=$?
+"$mosexec" -n 4 --rank-per-pe ./hpcc || status=$?
 out=hpccoutf.txt
 grep -E 'PASSED|FAILED|failed residual checks|Found .* errors|Scaled residual|Solution Validates|^Success=|^HPL_Tflops=|^PTRANS_GBs=|^MPIRandomAccess_GUPs=|^MPIFFT_Gflops=|^StarSTREAM_Triad=|^StarDGEMM_Gflops=' \
     "$out" || true
