@@ -102,8 +102,8 @@ int check_root_block(MPI_Comm comm, bool inplace, bool own_is_sent, std::size_t*
                        : check_same_size(comm, root_block, *own_bytes, call);
 }
 
-// The send block of an allgather- or alltoall-style call against the receive block it must
-// equal; with MPI_IN_PLACE the send block is the receive block.
+}  // namespace
+
 int check_send_block(const Comm& c, MPI_Comm comm, const void* sendbuf, int sendcount, MPI_Datatype sendtype,
                      std::size_t recv_block, const char* call, std::size_t* sbytes) {
     *sbytes = recv_block;
@@ -113,8 +113,6 @@ int check_send_block(const Comm& c, MPI_Comm comm, const void* sendbuf, int send
     *sbytes = bytes_of(sendcount, *dt);
     return check_same_size(comm, *sbytes, recv_block, call);
 }
-
-}  // namespace
 
 int check_rooted(const Comm& c, MPI_Comm comm, int root, RootedSide own, RootedSide all, bool own_is_sent,
                  const char* all_name, const char* call, std::size_t* own_bytes, std::size_t* all_bytes) {

@@ -72,6 +72,11 @@ int check_rooted_v(const Comm& c, MPI_Comm comm, int root, RootedSide own, Roote
                    const char* all_name, const char* counts_name, const char* call, std::size_t* own_bytes,
                    RankVector<std::size_t>* all_bytes, RankVector<std::size_t>* all_displs);
 
+// The send block of an allgather- or alltoall-style call against the receive block it must
+// equal; with MPI_IN_PLACE the send block is the receive block.
+int check_send_block(const Comm& c, MPI_Comm comm, const void* sendbuf, int sendcount, MPI_Datatype sendtype,
+                     std::size_t recv_block, const char* call, std::size_t* sbytes);
+
 // Allgather and alltoall: one block size for every rank, on both sides.
 int check_uniform_blocks(const Comm& c, MPI_Comm comm, const void* sendbuf, int sendcount,
                          MPI_Datatype sendtype, void* recvbuf, int recvcount, MPI_Datatype recvtype,
