@@ -107,7 +107,8 @@ int raise_error(MPI_Comm comm, int code, const char* call, const char* fmt, ...)
         }
     }
     const char* cls = error_class_string(code);
-    if (const UserError* u = user_error(code)) cls = u->text.empty() ? "an error class of the program" : u->text.c_str();
+    if (const UserError* u = user_error(code))
+        cls = u->text.empty() ? "an error class of the program" : u->text.c_str();
     rt::fail_job(1, "%s: %s (%s)", call, detail, cls ? cls : "unknown error class");
 }
 

@@ -7,7 +7,15 @@
 
 namespace mosix::lib {
 
-enum class HandleKind : int { comm = 1, group = 2, datatype = 3, errhandler = 5, op = 6, info = 7, keyval = 12 };
+enum class HandleKind : int {
+    comm = 1,
+    group = 2,
+    datatype = 3,
+    errhandler = 5,
+    op = 6,
+    info = 7,
+    keyval = 12
+};
 
 constexpr int kHandleValid = 0x40000000;
 constexpr int kIndexMask = 0x03ffffff;

@@ -91,7 +91,8 @@ int MPI_Finalize(void) {
     if (int e = check_initialized("MPI_Finalize")) return e;
     // As if MPI_COMM_SELF were freed first: its attributes' delete callbacks run now.
     if (int rc = attributes_delete_all(MPI_COMM_SELF))
-        return raise_error(MPI_COMM_SELF, rc, "MPI_Finalize", "an attribute delete callback failed with %d", rc);
+        return raise_error(MPI_COMM_SELF, rc, "MPI_Finalize", "an attribute delete callback failed with %d",
+                           rc);
     // Finalize is collective: no rank leaves while another may still talk to it.
     coll::barrier(*comm_get(MPI_COMM_WORLD));
     self_state().finalized = true;
