@@ -56,8 +56,11 @@ case $kind in
         run_ring 1 ringxx "ring++ on 1 ranks: sum 0" -n
         ;;
     findmpi)
+        # A sanitized build tree's wrappers compile with -fsanitize=...; FindMPI takes that as a
+        # compile option only, so the link needs it too (as with any sanitized MPI library).
+        san=$("$mosixcc" -showme:compile | tr ' ' '\n' | grep '^-fsanitize=' | tr '\n' ' ' || true)
         cmake -S . -B build -DMPI_C_COMPILER="$mosixcc" -DMPI_CXX_COMPILER="$mosixcxx" \
-            -DMPIEXEC_EXECUTABLE="$mosexec"
+            -DMPIEXEC_EXECUTABLE="$mosexec" ${san:+"-DCMAKE_EXE_LINKER_FLAGS=$san"}
         # FindMPI must have taken mosix's flags from the wrapper, not found some other MPI.
         grep -q '^MPI_C_LIB_NAMES:STRING=.*mosixcomm' build/CMakeCache.txt || {
             echo "FAIL: FindMPI did not take libmosixcomm from $mosixcc"; grep '^MPI_' build/CMakeCache.txt; exit 1; }
