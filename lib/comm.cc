@@ -102,9 +102,19 @@ void comm_free(MPI_Comm h) noexcept {
     s.comms[static_cast<std::size_t>(handle_index(HandleKind::comm, h))] = Comm{};
 }
 
+MPI_Comm comm_install(GroupPtr group, int rank, std::uint32_t context, MPI_Errhandler errhandler,
+                      GroupPtr remote_group) {
+    MPI_Comm h = install(std::move(group), rank, context, errhandler);
+    comm_get(h)->remote_group = std::move(remote_group);
+    return h;
+}
+
 int comm_compare(MPI_Comm a, MPI_Comm b) noexcept {
     if (a == b) return MPI_IDENT;
-    int g = group_compare(*comm_get(a)->group, *comm_get(b)->group);
+    const Comm *ca = comm_get(a), *cb = comm_get(b);
+    if (ca->is_inter() != cb->is_inter()) return MPI_UNEQUAL;
+    int g = group_compare(*ca->group, *cb->group);  // MPI_IDENT < MPI_SIMILAR < MPI_UNEQUAL
+    if (ca->is_inter()) g = std::max(g, group_compare(*ca->remote_group, *cb->remote_group));
     return g == MPI_IDENT ? MPI_CONGRUENT : g;
 }
 

@@ -34,8 +34,14 @@ MPI_Comm comm_create(const Comm& parent, const GroupPtr& group);
 // Frees a live user communicator; its table slot may be reused.
 void comm_free(MPI_Comm h) noexcept;
 
-// MPI_IDENT, MPI_CONGRUENT, MPI_SIMILAR or MPI_UNEQUAL for two live communicators.
+// MPI_IDENT, MPI_CONGRUENT, MPI_SIMILAR or MPI_UNEQUAL for two live communicators (for two
+// intercommunicators, the less alike of their local and their remote groups).
 int comm_compare(MPI_Comm a, MPI_Comm b) noexcept;
+
+// Enters a communicator made elsewhere (lib/intercomm.cc) in the calling rank's table, with a
+// context id taken as described above; `remote_group` makes it an intercommunicator.
+MPI_Comm comm_install(GroupPtr group, int rank, std::uint32_t context, MPI_Errhandler errhandler,
+                      GroupPtr remote_group = nullptr);
 
 // The group behind handle `h` in the calling rank's table, or nullptr if `h` is not a live group.
 // Returned by value: installing another group may move the table.

@@ -5,6 +5,7 @@
 
 #include "handles.hpp"
 #include "rank_state.hpp"
+#include "unsupported.hpp"
 #include "runtime/runtime.hpp"
 
 namespace mosix::lib {
@@ -77,6 +78,7 @@ constexpr int kClassCount = static_cast<int>(sizeof kClassText / sizeof kClassTe
 }  // namespace
 
 const char* error_class_string(int code) noexcept {
+    if (unsupported_call(code)) code = MPI_ERR_UNSUPPORTED_OPERATION;  // a code of that class
     if (code < 0 || code >= kClassCount) return nullptr;
     return kClassText[code];
 }

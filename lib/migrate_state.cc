@@ -15,12 +15,12 @@
 namespace mosix::lib {
 
 // A field added to these structures must be added here too.
-static_assert(sizeof(Comm) == 144 || sizeof(void*) != 8, "Comm changed: update migrate_state.cc");
+static_assert(sizeof(Comm) == 176 || sizeof(void*) != 8, "Comm changed: update migrate_state.cc");
 static_assert(sizeof(RankState) == 640 || sizeof(void*) != 8, "RankState changed: update migrate_state.cc");
 
 namespace {
 
-constexpr std::uint32_t kStateMagic = 0x6d737439;  // "mst9": bump when the layout changes
+constexpr std::uint32_t kStateMagic = 0x6d737461;  // "msta": bump when the layout changes
 
 struct Writer {
     std::vector<unsigned char> out;
@@ -177,6 +177,7 @@ std::vector<unsigned char> pack_rank_state(RankState* s) {
         w.pod(c.errhandler);
         w.bytes(c.name.data(), c.name.size());
         w.group(c.live ? c.group : nullptr);
+        w.group(c.live ? c.remote_group : nullptr);
         write_topology(w, c.topology);
         write_vector_pod(w, c.attributes);
         write_entries(w, c.hints);
@@ -254,6 +255,7 @@ RankState* unpack_rank_state(rt::Rank* rank, const unsigned char* data, std::siz
         auto [name, n] = r.bytes();
         c.name.assign(reinterpret_cast<const char*>(name), n);
         c.group = r.group();
+        c.remote_group = r.group();
         c.topology = read_topology(r);
         read_vector_pod(r, &c.attributes);
         read_entries(r, &c.hints);

@@ -170,7 +170,7 @@ void coll_send(const Comm& comm, const void* buf, std::size_t bytes, int dest, i
     req.kind = RequestKind::send;
     req.owner = rt::this_rank();
     Envelope env{comm.coll_context(), comm.rank, tag, bytes};
-    send_start(&req, comm.group->world_of(dest), env, buf, false);
+    send_start(&req, comm.peers().world_of(dest), env, buf, false);  // remote group's on an intercomm
     wait_for(&req, "a collective");
 }
 

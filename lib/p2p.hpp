@@ -31,7 +31,7 @@ bool probe(std::uint32_t context, int source, int tag, bool block, Envelope* fou
 bool cancel_recv(Request* req);
 
 // Convenience for collectives: blocking send and receive of raw bytes on `comm`'s collective
-// context, to and from communicator ranks.
+// context, to and from communicator ranks (the remote group's on an intercommunicator).
 void coll_send(const Comm& comm, const void* buf, std::size_t bytes, int dest, int tag);
 void coll_recv(const Comm& comm, void* buf, std::size_t bytes, int source, int tag);
 void coll_sendrecv(const Comm& comm, const void* sbuf, std::size_t sbytes, int dest, void* rbuf,

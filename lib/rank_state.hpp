@@ -36,12 +36,21 @@ struct Comm {
     std::string name;
     // Two-level view for collectives across PEs, built on first use (coll/hierarchy.hpp).
     mutable std::shared_ptr<const coll::Hierarchy> hierarchy;
+    // Intercommunicators (lib/intercomm.hpp): the remote group, null for an intracommunicator.
+    // Point-to-point ranks name its members; `group`, `rank` and size() stay the local group's.
+    GroupPtr remote_group;
+    // The local group as an intracommunicator of its own (contexts context + 2 and + 3), for the
+    // local phases of intercommunicator collectives; built on first use, like `hierarchy`.
+    mutable std::shared_ptr<const Comm> local_view;
     // Process topology (lib/topology.hpp), shared with the communicator's duplicates; null if none.
     TopologyPtr topology;
     std::vector<Attribute> attributes;  // in the order set (lib/attributes.hpp)
     InfoEntries hints;                  // MPI_Comm_set_info's keys
 
     int size() const noexcept { return group->size; }
+    bool is_inter() const noexcept { return remote_group != nullptr; }
+    // The group that point-to-point ranks on this communicator name.
+    const Group& peers() const noexcept { return remote_group ? *remote_group : *group; }
     std::uint32_t coll_context() const noexcept { return context + 1; }
 };
 

@@ -48,25 +48,48 @@ mosix_program_test(solver.unknown_option fails ${_mosexec} 3 2 "unknown option '
                    $<TARGET_FILE:solver> --bogus)
 
 # --- tests/mpi: self-checking MPI programs -----------------------------------------------------------
-file(GLOB MOSIX_MPI_PROGRAMS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/mpi/*.c)
+# C++ programs (*.cc, *.cpp) are built the way a user builds them: with the build tree's mosixcxx
+# and with Open MPI's mpicxx.
+file(GLOB MOSIX_MPI_PROGRAMS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/mpi/*.c
+     ${CMAKE_CURRENT_SOURCE_DIR}/mpi/*.cc ${CMAKE_CURRENT_SOURCE_DIR}/mpi/*.cpp)
+find_program(MOSIX_OPENMPI_CXX NAMES mpicxx.openmpi mpicxx DOC "Open MPI's mpicxx, for comparison runs")
+set(_mosixcxx ${PROJECT_BINARY_DIR}/launcher/mosixcxx)
 foreach(src ${MOSIX_MPI_PROGRAMS})
   get_filename_component(name ${src} NAME_WE)
-  mosix_test_program(mpitest ${src} mpi)
+  get_filename_component(ext ${src} LAST_EXT)
+  if(ext STREQUAL ".c")
+    mosix_test_program(mpitest ${src} mpi)
+    set(prog $<TARGET_FILE:mpitest_${name}>)
+    set(_ompi_compiler ${MOSIX_OPENMPI_CC})
+    set(_ompi_std -std=c11)
+  else()
+    set(_out ${CMAKE_CURRENT_BINARY_DIR}/mpi/${name})
+    add_custom_command(OUTPUT ${_out}
+                       COMMAND ${_mosixcxx} -std=c++20 -O2 -Wall -Wextra -o ${_out} ${src}
+                       DEPENDS ${src} ${CMAKE_CURRENT_SOURCE_DIR}/mpi/check.h mosixcomm mosix_main
+                       COMMENT "Building ${name} with mosixcxx")
+    add_custom_target(mpitest_${name}_build ALL DEPENDS ${_out})
+    # As a target, so other test files take $<TARGET_FILE:mpitest_NAME> for C and C++ alike.
+    add_executable(mpitest_${name} IMPORTED)
+    set_target_properties(mpitest_${name} PROPERTIES IMPORTED_LOCATION ${_out})
+    set(prog ${_out})
+    set(_ompi_compiler ${MOSIX_OPENMPI_CXX})
+    set(_ompi_std -std=c++20 -DOMPI_SKIP_MPICXX)  # the C binding, as mosix's; not Open MPI's old C++ one
+  endif()
   foreach(n 1 2 7 64)
-    mosix_program_test(mpi.${name}.n${n} expect ${_mosexec} ${n} "^${name} on ${n} ranks$"
-                       $<TARGET_FILE:mpitest_${name}>)
+    mosix_program_test(mpi.${name}.n${n} expect ${_mosexec} ${n} "^${name} on ${n} ranks$" ${prog})
   endforeach()
 
-  if(MOSIX_OPENMPI_CC AND MOSIX_OPENMPI_RUN)
+  if(_ompi_compiler AND MOSIX_OPENMPI_RUN)
     set(ompi ${CMAKE_CURRENT_BINARY_DIR}/openmpi/${name})
     add_custom_command(OUTPUT ${ompi}
-                       COMMAND ${MOSIX_OPENMPI_CC} -std=c11 -O2 -Wall -Wextra -o ${ompi} ${src}
+                       COMMAND ${_ompi_compiler} ${_ompi_std} -O2 -Wall -Wextra -o ${ompi} ${src}
                        DEPENDS ${src} ${CMAKE_CURRENT_SOURCE_DIR}/mpi/check.h
-                       COMMENT "Building ${name} with Open MPI (${MOSIX_OPENMPI_CC})")
+                       COMMENT "Building ${name} with Open MPI (${_ompi_compiler})")
     add_custom_target(openmpi_${name} ALL DEPENDS ${ompi})
     foreach(n 1 2 7)
-      mosix_program_test(mpi.${name}.vs_openmpi.n${n} compare ${_mosexec} ${MOSIX_OPENMPI_RUN} ${n}
-                         $<TARGET_FILE:mpitest_${name}> ${ompi})
+      mosix_program_test(mpi.${name}.vs_openmpi.n${n} compare ${_mosexec} ${MOSIX_OPENMPI_RUN} ${n} ${prog}
+                         ${ompi})
     endforeach()
   endif()
 endforeach()

@@ -43,7 +43,7 @@ int buffered_send(const void* buf, int count, MPI_Datatype type, int dest, int t
     req->bsend_bytes = need;
     if (bytes) pack(buf, count, *dt, req->bsend_copy);  // packed: the copy is one run of bytes
     s.bsend_used += need;
-    int world = c->group->world_of(dest);
+    int world = c->peers().world_of(dest);
     req->peer = world;
     req->tag = tag;
     Envelope env{c->context, c->rank, tag, bytes};

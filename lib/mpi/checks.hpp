@@ -19,6 +19,15 @@ inline int check_comm(MPI_Comm comm, const char* call, Comm** out) {
     return MPI_SUCCESS;
 }
 
+// check_comm, and `comm` is an intracommunicator: for the calls mosix does not run on
+// intercommunicators (lib/intercomm.hpp has the ones it does).
+inline int check_intracomm(MPI_Comm comm, const char* call, Comm** out) {
+    if (int e = check_comm(comm, call, out)) return e;
+    MOSIX_CHECK(!(*out)->is_inter(), comm, MPI_ERR_COMM, call,
+                "%s is not supported on intercommunicators by mosix (communicator %#x is one)", call, comm);
+    return MPI_SUCCESS;
+}
+
 // A datatype that data may be moved in: valid and committed; sets *out.
 inline int check_datatype(MPI_Comm comm, MPI_Datatype type, const char* call, const Datatype** out) {
     const Datatype* dt = datatype_get(type);
@@ -43,15 +52,18 @@ inline int check_buffer(const Comm& c, MPI_Comm comm, const void* buf, int count
     return MPI_SUCCESS;
 }
 
+// Point-to-point ranks: on an intercommunicator they name the remote group's members.
 inline int check_dest(const Comm& c, MPI_Comm comm, int rank, const char* call) {
-    MOSIX_CHECK(rank == MPI_PROC_NULL || (rank >= 0 && rank < c.size()), comm, MPI_ERR_RANK, call,
-                "destination rank %d is not in 0..%d", rank, c.size() - 1);
+    const int n = c.peers().size;
+    MOSIX_CHECK(rank == MPI_PROC_NULL || (rank >= 0 && rank < n), comm, MPI_ERR_RANK, call,
+                "destination rank %d is not in 0..%d", rank, n - 1);
     return MPI_SUCCESS;
 }
 
 inline int check_source(const Comm& c, MPI_Comm comm, int rank, const char* call) {
-    MOSIX_CHECK(rank == MPI_PROC_NULL || rank == MPI_ANY_SOURCE || (rank >= 0 && rank < c.size()), comm,
-                MPI_ERR_RANK, call, "source rank %d is not in 0..%d", rank, c.size() - 1);
+    const int n = c.peers().size;
+    MOSIX_CHECK(rank == MPI_PROC_NULL || rank == MPI_ANY_SOURCE || (rank >= 0 && rank < n), comm, MPI_ERR_RANK,
+                call, "source rank %d is not in 0..%d", rank, n - 1);
     return MPI_SUCCESS;
 }
 

@@ -12,11 +12,28 @@
 #include "coll_checks.hpp"
 #include "coll_stage.hpp"
 #include "lib/checkpoint.hpp"
+#include "lib/intercomm.hpp"
 #include "op_check.hpp"
 #include "runtime/library_entry.hpp"
 #include "runtime/rank_memory.hpp"
 
 using namespace mosix::lib;
+
+// MPI_Bcast on an intercommunicator: the root passes MPI_ROOT, its group mates MPI_PROC_NULL
+// (their buffers are not used), the other group the root's rank in it.
+int inter_bcast(void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm, const Comm& c) {
+    const char* call = "MPI_Bcast";
+    const int remote = c.remote_group->size;
+    MOSIX_CHECK(root == MPI_ROOT || root == MPI_PROC_NULL || (root >= 0 && root < remote), comm, MPI_ERR_ROOT,
+                call, "root %d is not MPI_ROOT, MPI_PROC_NULL or a rank of the remote group (0..%d)", root,
+                remote - 1);
+    if (root == MPI_PROC_NULL) return after_collective(comm);
+    const Datatype* dt = nullptr;
+    if (int e = check_buffer(c, comm, buffer, count, datatype, call, &dt)) return e;
+    if (int e = check_not_in_place(comm, buffer, "buffer", call)) return e;
+    coll::inter_bcast(buffer, bytes_of(count, *dt), root, c);
+    return after_collective(comm);
+}
 
 extern "C" {
 
@@ -24,7 +41,10 @@ int MPI_Barrier(MPI_Comm comm) {
     MOSIX_LIBRARY_ENTRY();
     Comm* c = nullptr;
     if (int e = check_comm(comm, "MPI_Barrier", &c)) return e;
-    coll::barrier(*c);
+    if (c->is_inter())
+        coll::inter_barrier(*c);
+    else
+        coll::barrier(*c);
     return after_collective(comm);
 }
 
@@ -34,6 +54,7 @@ int MPI_Bcast(void* buffer, int count, MPI_Datatype datatype, int root, MPI_Comm
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
     if (int e = check_comm(comm, call, &c)) return e;
+    if (c->is_inter()) return inter_bcast(buffer, count, datatype, root, comm, *c);
     if (int e = check_buffer(*c, comm, buffer, count, datatype, call, &dt)) return e;
     if (int e = check_not_in_place(comm, buffer, "buffer", call)) return e;
     if (int e = check_root(*c, comm, root, call)) return e;
@@ -51,7 +72,7 @@ int MPI_Reduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datat
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
     OpRef ref;
-    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_intracomm(comm, call, &c)) return e;
     if (int e = check_root(*c, comm, root, call)) return e;
     if (int e = check_reduction(*c, comm, sendbuf, recvbuf, c->rank == root, count, count, datatype, op, call,
                                 &dt, &ref))
@@ -72,13 +93,18 @@ int MPI_Allreduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype da
     const Datatype* dt = nullptr;
     OpRef ref;
     if (int e = check_comm(comm, call, &c)) return e;
+    MOSIX_CHECK(!c->is_inter() || sendbuf != MPI_IN_PLACE, comm, MPI_ERR_BUFFER, call,
+                "MPI_IN_PLACE is not allowed on an intercommunicator");
     if (int e =
             check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt, &ref))
         return e;
     RecvStage r(recvbuf, count, datatype);
     if (sendbuf == MPI_IN_PLACE) r.pack();
     SendStage s(sendbuf, count, datatype);
-    coll::allreduce(s.data(), r.data(), count, *dt, datatype, ref, *c);
+    if (c->is_inter())
+        coll::inter_allreduce(s.data(), r.data(), count, *dt, datatype, ref, *c);
+    else
+        coll::allreduce(s.data(), r.data(), count, *dt, datatype, ref, *c);
     r.finish();
     return after_collective(comm);
 }
@@ -89,7 +115,7 @@ int MPI_Scan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatyp
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
     OpRef ref;
-    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_intracomm(comm, call, &c)) return e;
     if (int e =
             check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt, &ref))
         return e;
@@ -108,7 +134,7 @@ int MPI_Exscan(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datat
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
     OpRef ref;
-    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_intracomm(comm, call, &c)) return e;
     if (int e =
             check_reduction(*c, comm, sendbuf, recvbuf, true, count, count, datatype, op, call, &dt, &ref))
         return e;
@@ -127,7 +153,7 @@ int MPI_Reduce_scatter(const void* sendbuf, void* recvbuf, const int recvcounts[
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
     OpRef ref;
-    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_intracomm(comm, call, &c)) return e;
     MOSIX_CHECK(recvcounts, comm, MPI_ERR_ARG, call, "recvcounts is NULL");
     long long total = 0;
     for (int i = 0; i < c->size(); ++i) {
@@ -159,7 +185,7 @@ int MPI_Reduce_scatter_block(const void* sendbuf, void* recvbuf, int recvcount, 
     Comm* c = nullptr;
     const Datatype* dt = nullptr;
     OpRef ref;
-    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_intracomm(comm, call, &c)) return e;
     MOSIX_CHECK(recvcount >= 0, comm, MPI_ERR_COUNT, call, "recvcount %d is negative", recvcount);
     long long total = static_cast<long long>(recvcount) * c->size();
     MOSIX_CHECK(total <= INT_MAX, comm, MPI_ERR_COUNT, call,
@@ -184,7 +210,7 @@ int MPI_Gather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void* 
     const char* call = "MPI_Gather";
     Comm* c = nullptr;
     std::size_t sbytes = 0, rbytes = 0;
-    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_intracomm(comm, call, &c)) return e;
     if (int e =
             check_rooted(*c, comm, root, RootedSide{sendbuf, sendcount, sendtype},
                          RootedSide{recvbuf, recvcount, recvtype}, true, "recvbuf", call, &sbytes, &rbytes))
@@ -205,7 +231,7 @@ int MPI_Gatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void*
     Comm* c = nullptr;
     std::size_t sbytes = 0;
     RankVector<std::size_t> rbytes, rdispls;
-    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_intracomm(comm, call, &c)) return e;
     if (int e = check_rooted_v(*c, comm, root, RootedSide{sendbuf, sendcount, sendtype},
                                RootedLayout{recvbuf, recvcounts, displs, recvtype}, true, "recvbuf",
                                "recvcounts", call, &sbytes, &rbytes, &rdispls))
@@ -225,7 +251,7 @@ int MPI_Scatter(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void*
     const char* call = "MPI_Scatter";
     Comm* c = nullptr;
     std::size_t sbytes = 0, rbytes = 0;
-    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_intracomm(comm, call, &c)) return e;
     if (int e =
             check_rooted(*c, comm, root, RootedSide{recvbuf, recvcount, recvtype},
                          RootedSide{sendbuf, sendcount, sendtype}, false, "sendbuf", call, &rbytes, &sbytes))
@@ -244,7 +270,7 @@ int MPI_Scatterv(const void* sendbuf, const int sendcounts[], const int displs[]
     Comm* c = nullptr;
     std::size_t rbytes = 0;
     RankVector<std::size_t> sbytes, sdispls;
-    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_intracomm(comm, call, &c)) return e;
     if (int e = check_rooted_v(*c, comm, root, RootedSide{recvbuf, recvcount, recvtype},
                                RootedLayout{sendbuf, sendcounts, displs, sendtype}, false, "sendbuf",
                                "sendcounts", call, &rbytes, &sbytes, &sdispls))
@@ -264,7 +290,7 @@ int MPI_Allgather(const void* sendbuf, int sendcount, MPI_Datatype sendtype, voi
     const char* call = "MPI_Allgather";
     Comm* c = nullptr;
     std::size_t sbytes = 0, rbytes = 0;
-    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_intracomm(comm, call, &c)) return e;
     if (int e = check_uniform_blocks(*c, comm, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
                                      call, &sbytes, &rbytes))
         return e;
@@ -282,7 +308,7 @@ int MPI_Allgatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, vo
     const char* call = "MPI_Allgatherv";
     Comm* c = nullptr;
     const Datatype* rdt = nullptr;
-    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_intracomm(comm, call, &c)) return e;
     if (int e = check_type(comm, recvtype, call, &rdt)) return e;
     if (int e = check_not_in_place(comm, recvbuf, "recvbuf", call)) return e;
     RankVector<std::size_t> rbytes, rdispls;
@@ -307,7 +333,7 @@ int MPI_Alltoall(const void* sendbuf, int sendcount, MPI_Datatype sendtype, void
     const char* call = "MPI_Alltoall";
     Comm* c = nullptr;
     std::size_t sbytes = 0, rbytes = 0;
-    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_intracomm(comm, call, &c)) return e;
     if (int e = check_uniform_blocks(*c, comm, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
                                      call, &sbytes, &rbytes))
         return e;
@@ -326,7 +352,7 @@ int MPI_Alltoallv(const void* sendbuf, const int sendcounts[], const int sdispls
     const char* call = "MPI_Alltoallv";
     Comm* c = nullptr;
     const Datatype *sdt = nullptr, *rdt = nullptr;
-    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_intracomm(comm, call, &c)) return e;
     const int p = c->size();
     const auto me = static_cast<std::size_t>(c->rank);
     if (int e = check_type(comm, recvtype, call, &rdt)) return e;

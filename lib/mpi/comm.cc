@@ -5,6 +5,7 @@
 
 #include "checks.hpp"
 #include "lib/attributes.hpp"
+#include "lib/intercomm.hpp"
 #include "runtime/library_entry.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/this_rank.hpp"
@@ -19,7 +20,7 @@ int MPI_Comm_dup(MPI_Comm comm, MPI_Comm* newcomm) {
     Comm* c = nullptr;
     if (int e = check_comm(comm, call, &c)) return e;
     MOSIX_CHECK(newcomm, comm, MPI_ERR_ARG, call, "newcomm is NULL");
-    MPI_Comm dup = comm_dup(*c);
+    MPI_Comm dup = c->is_inter() ? intercomm_dup(*c) : comm_dup(*c);
     // The duplicate shares the topology and gets what the attributes' copy callbacks return.
     comm_get(dup)->topology = comm_get(comm)->topology;
     if (int rc = attributes_copy(comm, dup)) {
@@ -38,7 +39,7 @@ int MPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm* newcomm) {
     MOSIX_CHECK(color >= 0 || color == MPI_UNDEFINED, comm, MPI_ERR_ARG, call,
                 "color %d is negative and not MPI_UNDEFINED", color);
     MOSIX_CHECK(newcomm, comm, MPI_ERR_ARG, call, "newcomm is NULL");
-    *newcomm = comm_split(*c, color, key);
+    *newcomm = c->is_inter() ? intercomm_split(*c, color, key) : comm_split(*c, color, key);
     return MPI_SUCCESS;
 }
 
@@ -48,7 +49,7 @@ int MPI_Comm_split_type(MPI_Comm comm, int split_type, int key, MPI_Info info, M
     MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Comm_split_type";
     Comm* c = nullptr;
-    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_intracomm(comm, call, &c)) return e;
     MOSIX_CHECK(split_type == MPI_COMM_TYPE_SHARED || split_type == MPI_UNDEFINED, comm, MPI_ERR_ARG, call,
                 "split_type %d is neither MPI_COMM_TYPE_SHARED nor MPI_UNDEFINED", split_type);
     MOSIX_CHECK(info_valid_or_null(info), comm, MPI_ERR_INFO, call, "info %#x is not a valid Info object",
@@ -63,7 +64,7 @@ int MPI_Comm_create(MPI_Comm comm, MPI_Group group, MPI_Comm* newcomm) {
     MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Comm_create";
     Comm* c = nullptr;
-    if (int e = check_comm(comm, call, &c)) return e;
+    if (int e = check_intracomm(comm, call, &c)) return e;
     GroupPtr g = group_get(group);
     MOSIX_CHECK(g, comm, MPI_ERR_GROUP, call, "group %#x is not a valid group", group);
     MOSIX_CHECK(newcomm, comm, MPI_ERR_ARG, call, "newcomm is NULL");

@@ -85,7 +85,7 @@ int MPI_Comm_test_inter(MPI_Comm comm, int* flag) {
     Comm* c = nullptr;
     if (int e = check_comm(comm, "MPI_Comm_test_inter", &c)) return e;
     MOSIX_CHECK(flag, comm, MPI_ERR_ARG, "MPI_Comm_test_inter", "flag is NULL");
-    *flag = 0;
+    *flag = c->is_inter() ? 1 : 0;
     return MPI_SUCCESS;
 }
 

@@ -9,6 +9,7 @@
 #include "lib/attributes.hpp"
 #include "lib/handles.hpp"
 #include "lib/rank_state.hpp"
+#include "lib/unsupported.hpp"
 #include "runtime/library_entry.hpp"
 
 using namespace mosix::lib;
@@ -21,7 +22,9 @@ int MPI_Error_string(int errorcode, char* string, int* resultlen) {
                 "string or resultlen is NULL");
     const char* text = error_class_string(errorcode);
     if (const UserError* u = user_error(errorcode)) text = u->text.c_str();  // "" until one is set
-    if (!text)
+    if (const char* call = unsupported_call(errorcode))
+        std::snprintf(string, MPI_MAX_ERROR_STRING, "%s is not supported by mosix (%s)", call, text);
+    else if (!text)
         std::snprintf(string, MPI_MAX_ERROR_STRING, "unknown error code %d", errorcode);
     else
         std::snprintf(string, MPI_MAX_ERROR_STRING, "%s", text);
@@ -35,7 +38,9 @@ int MPI_Error_class(int errorcode, int* errorclass) {
     const UserError* u = user_error(errorcode);
     MOSIX_CHECK(u || error_class_string(errorcode), MPI_COMM_WORLD, MPI_ERR_ARG, "MPI_Error_class",
                 "%d is not an error code", errorcode);
-    *errorclass = u ? u->error_class : errorcode;
+    *errorclass = u                            ? u->error_class
+                  : unsupported_call(errorcode) ? MPI_ERR_UNSUPPORTED_OPERATION
+                                                : errorcode;
     return MPI_SUCCESS;
 }
 

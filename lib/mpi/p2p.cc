@@ -37,7 +37,7 @@ int start_send(const void* buf, int count, MPI_Datatype type, int dest, int tag,
         req->complete = true;
         return MPI_SUCCESS;
     }
-    int world = c->group->world_of(dest);
+    int world = c->peers().world_of(dest);
     req->peer = world;
     req->tag = tag;
     Envelope env{c->context, c->rank, tag, static_cast<std::size_t>(count) * dt->size};
