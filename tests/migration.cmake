@@ -11,6 +11,8 @@
 #   migration.solver.*         examples/solver.c --migrate-every K: same checksum as one rank
 #   migration.big_heap.*       tests/migration/big_heap.c: 256 MiB heap, stack and rank-local data
 #                              moved there and back, every byte checked
+#   migration.datatypes_migrate.* tests/migration/datatypes_migrate.c: derived types, a receive
+#                              pending in one and a persistent send of one move with their rank
 #   netns.migration_*          storm and solver with one PE per network-namespace host (root only)
 #
 # Not in the sanitizer build: there AddressSanitizer owns malloc, so a rank's heap is in the PE's
@@ -19,7 +21,7 @@ if(MOSIX_SANITIZE)
   return()
 endif()
 
-foreach(name storm big_heap)
+foreach(name storm big_heap datatypes_migrate)
   mosix_test_program(migration ${CMAKE_CURRENT_SOURCE_DIR}/migration/${name}.c migration)
 endforeach()
 
@@ -44,6 +46,10 @@ mosix_migration_test(storm_no_moves 64 2 "^storm ok: 64 ranks, 30 rounds, 0 migr
 
 mosix_migration_test(big_heap 2 2 "^big_heap ok: 256 MiB moved PE 0 -> 1 -> 0, every byte checked$"
                      migration_big_heap)
+mosix_migration_test(datatypes_migrate 8 2 "^datatypes_migrate ok: 8 ranks, 8 migrations$"
+                     migration_datatypes_migrate)
+mosix_migration_test(datatypes_migrate 7 3 "^datatypes_migrate ok: 7 ranks, 7 migrations$"
+                     migration_datatypes_migrate)
 
 foreach(p 2 3)
   add_test(NAME migration.solver.n64p${p}
