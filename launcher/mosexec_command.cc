@@ -14,6 +14,8 @@
 #include <set>
 
 #include "mosexec_hosts.hpp"
+#include "mosexec_map_limit.hpp"
+#include "runtime/map_budget.hpp"
 
 extern char** environ;
 
@@ -118,6 +120,10 @@ Launch plan_launch(const Options& o) {
     l.pes = o.pes ? *o.pes : cores;
     // One rank per PE: a PE for every rank, and the cores' spare PEs to move ranks to.
     l.pes = o.rank_per_pe ? std::max(l.pes, o.nranks) : std::min(l.pes, o.nranks);
+    // A PE maps two areas per rank: enough PEs that each stays under the kernel's mapping limit.
+    if (!o.rank_per_pe)
+        l.pes = fit_pes_to_map_limit(o.nranks, l.pes, o.pes.has_value(), cores,
+                                     mosix::rt::read_max_map_count(), true);
     if (o.rank_per_pe && o.nranks > cores)
         std::fprintf(
             stderr, "mosexec: warning: --rank-per-pe with %lld ranks on %lld cores: ranks share cores%s\n",

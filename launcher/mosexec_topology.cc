@@ -9,7 +9,9 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "mosexec_map_limit.hpp"
 #include "mosexec_options.hpp"
+#include "runtime/map_budget.hpp"
 #include "runtime/placement.hpp"
 #include "runtime/topology.hpp"
 
@@ -94,6 +96,12 @@ int print_topology(const Options& o) {
     if (nranks && pes > *nranks) {
         pes = *nranks;
         pes_from = "no more PEs than ranks";
+    }
+    if (nranks && !o.rank_per_pe) {
+        long long fitted = fit_pes_to_map_limit(*nranks, pes, o.pes.has_value(), pes,
+                                                mosix::rt::read_max_map_count(), false);
+        if (fitted != pes) pes_from = "enough for the ranks under vm.max_map_count; they share cores";
+        pes = fitted;
     }
     bool via_mpirun = pes > 1 || !hosts.empty() || o.tag_output;
     const char* bind = std::getenv("MOSIX_BIND");

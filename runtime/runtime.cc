@@ -22,6 +22,7 @@
 #include "crash.hpp"
 #include "fiber.hpp"
 #include "fixed_layout.hpp"
+#include "map_budget.hpp"
 #include "net/bootstrap.hpp"
 #include "net/transport.hpp"
 #include "pe_stats.hpp"
@@ -129,20 +130,21 @@ char** copy_argv(int argc, char** argv) {
     return copy;
 }
 
-// Each rank's stack is a separate mapping (its guard page splits it from its neighbours), so the
-// kernel's per-process mapping limit caps the ranks a PE can hold: say so instead of just ENOMEM.
+// A PE maps two areas per rank it holds (map_budget.hpp), so the kernel's per-process mapping
+// limit caps its ranks: say so, with both remedies, instead of just ENOMEM. mosexec normally
+// starts enough PEs; this is what a too small explicit --pes, or a direct run, meets.
 [[noreturn]] void fail_stack_mapping(int rank, int err) {
-    long limit = 0;
-    if (FILE* f = std::fopen("/proc/sys/vm/max_map_count", "r")) {
-        if (std::fscanf(f, "%ld", &limit) != 1) limit = 0;
-        std::fclose(f);
-    }
-    if (err == ENOMEM && limit > 0 && rank > limit / 2 - 1000)
+    long long limit = read_max_map_count();
+    int n = the_pe.config.nranks;
+    long long here = placement_first_rank(detail::this_pe + 1, n, detail::npes) -
+                     placement_first_rank(detail::this_pe, n, detail::npes);
+    // mprotect of reserved, unaccounted (MAP_NORESERVE) memory fails with ENOMEM for the limit only.
+    if (err == ENOMEM && limit > 0)
         fail_job(1,
-                 "cannot map the stack of rank %d: this PE would need about %d memory mappings, more "
-                 "than vm.max_map_count (%ld) allows; raise it (sysctl -w vm.max_map_count=%d) or "
-                 "use more PEs",
-                 rank, 2 * the_pe.config.nranks + 1000, limit, 2 * the_pe.config.nranks + 65536);
+                 "cannot map the stack of rank %d: this PE holds %lld ranks and needs about %lld memory "
+                 "mappings, more than vm.max_map_count (%lld) allows; use more PEs (mosexec --pes %lld, "
+                 "or leave --pes out) or raise the limit (sysctl -w vm.max_map_count=%lld)",
+                 rank, here, mappings_needed(here), limit, pes_for_mappings(n, limit), mappings_needed(here));
     fail_job(1, "cannot map the stack of rank %d: %s", rank, std::strerror(err));
 }
 
