@@ -158,3 +158,51 @@ TEST(IntercommErrorsDeathTest, UnsupportedCollectiveIsFatalByDefault) {
     EXPECT_EXIT(run_ranks(2, body), ::testing::ExitedWithCode(1),
                 "rank 1: MPI_Scan: MPI_Scan is not supported on intercommunicators by mosix");
 }
+
+// ---- the small calls that became real ----------------------------------------------------------
+
+TEST(GroupRanges, InclAndExclExpandTheirTriplets) {
+    auto body = [] {
+        MPI_Group world, odd, rest;
+        MPI_Comm_group(MPI_COMM_WORLD, &world);
+        int odds[][3] = {{1, 5, 2}}, back[][3] = {{5, 3, -2}, {0, 0, 1}};
+        ASSERT_EQ(MPI_SUCCESS, MPI_Group_range_incl(world, 1, odds, &odd));
+        int n = 0, ranks[3] = {0, 1, 2}, in_world[3];
+        MPI_Group_size(odd, &n);
+        EXPECT_EQ(3, n);
+        MPI_Group_translate_ranks(odd, 3, ranks, world, in_world);
+        EXPECT_EQ(1, in_world[0]);
+        EXPECT_EQ(5, in_world[2]);
+        ASSERT_EQ(MPI_SUCCESS, MPI_Group_range_excl(world, 2, back, &rest));  // excludes 5, 3, 0
+        MPI_Group_size(rest, &n);
+        EXPECT_EQ(3, n);
+        int zero[][3] = {{0, 3, 0}}, outside[][3] = {{0, 6, 1}}, empty[][3] = {{3, 1, 1}};
+        MPI_Group g;
+        EXPECT_EQ(MPI_ERR_ARG, MPI_Group_range_incl(world, 1, zero, &g));
+        EXPECT_EQ(MPI_ERR_RANK, MPI_Group_range_incl(world, 1, outside, &g));
+        EXPECT_EQ(MPI_ERR_ARG, MPI_Group_range_excl(world, 1, empty, &g));
+        EXPECT_EQ(MPI_ERR_GROUP, MPI_Group_range_incl(MPI_GROUP_NULL, 1, odds, &g));
+        for (MPI_Group* p : {&odd, &rest, &world}) MPI_Group_free(p);
+    };
+    EXPECT_EQ(0, run_returning(6, body));
+}
+
+TEST(StatusSet, WhatGetCountAndTestCancelledReadBack) {
+    auto body = [] {
+        MPI_Status s{};
+        int count = -1, flag = 0;
+        ASSERT_EQ(MPI_SUCCESS, MPI_Status_set_elements(&s, MPI_DOUBLE, 5));
+        MPI_Get_count(&s, MPI_DOUBLE, &count);
+        EXPECT_EQ(5, count);
+        ASSERT_EQ(MPI_SUCCESS, MPI_Status_set_elements_x(&s, MPI_INT, 7));
+        MPI_Get_count(&s, MPI_INT, &count);
+        EXPECT_EQ(7, count);
+        ASSERT_EQ(MPI_SUCCESS, MPI_Status_set_cancelled(&s, 1));
+        MPI_Test_cancelled(&s, &flag);
+        EXPECT_EQ(1, flag);
+        EXPECT_EQ(MPI_ERR_ARG, MPI_Status_set_cancelled(MPI_STATUS_IGNORE, 1));
+        EXPECT_EQ(MPI_ERR_COUNT, MPI_Status_set_elements(&s, MPI_INT, -1));
+        EXPECT_EQ(MPI_ERR_TYPE, MPI_Status_set_elements(&s, MPI_DATATYPE_NULL, 1));
+    };
+    EXPECT_EQ(0, run_returning(1, body));
+}

@@ -328,6 +328,10 @@ int MPI_Cancel(MPI_Request* request);
 int MPI_Test_cancelled(const MPI_Status* status, int* flag);
 int MPI_Request_free(MPI_Request* request);
 int MPI_Get_count(const MPI_Status* status, MPI_Datatype datatype, int* count);
+/* For generalized requests and layered libraries: what MPI_Get_count and MPI_Test_cancelled report. */
+int MPI_Status_set_cancelled(MPI_Status* status, int flag);
+int MPI_Status_set_elements(MPI_Status* status, MPI_Datatype datatype, int count);
+int MPI_Status_set_elements_x(MPI_Status* status, MPI_Datatype datatype, MPI_Count count);
 
 int MPI_Wait(MPI_Request* request, MPI_Status* status);
 int MPI_Waitall(int count, MPI_Request array_of_requests[], MPI_Status* array_of_statuses);
@@ -408,6 +412,9 @@ int MPI_Group_union(MPI_Group group1, MPI_Group group2, MPI_Group* newgroup);
 int MPI_Group_intersection(MPI_Group group1, MPI_Group group2, MPI_Group* newgroup);
 int MPI_Group_difference(MPI_Group group1, MPI_Group group2, MPI_Group* newgroup);
 int MPI_Group_free(MPI_Group* group);
+/* ranges: n triplets (first, last, stride) of ranks of group, as MPI_Group_incl/excl take them. */
+int MPI_Group_range_incl(MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup);
+int MPI_Group_range_excl(MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup);
 
 /* ---- memory and addresses ------------------------------------------------------------------ */
 
@@ -518,6 +525,9 @@ int PMPI_Cancel(MPI_Request* request);
 int PMPI_Test_cancelled(const MPI_Status* status, int* flag);
 int PMPI_Request_free(MPI_Request* request);
 int PMPI_Get_count(const MPI_Status* status, MPI_Datatype datatype, int* count);
+int PMPI_Status_set_cancelled(MPI_Status* status, int flag);
+int PMPI_Status_set_elements(MPI_Status* status, MPI_Datatype datatype, int count);
+int PMPI_Status_set_elements_x(MPI_Status* status, MPI_Datatype datatype, MPI_Count count);
 int PMPI_Wait(MPI_Request* request, MPI_Status* status);
 int PMPI_Waitall(int count, MPI_Request array_of_requests[], MPI_Status* array_of_statuses);
 int PMPI_Waitany(int count, MPI_Request array_of_requests[], int* index, MPI_Status* status);
@@ -586,6 +596,8 @@ int PMPI_Group_union(MPI_Group group1, MPI_Group group2, MPI_Group* newgroup);
 int PMPI_Group_intersection(MPI_Group group1, MPI_Group group2, MPI_Group* newgroup);
 int PMPI_Group_difference(MPI_Group group1, MPI_Group group2, MPI_Group* newgroup);
 int PMPI_Group_free(MPI_Group* group);
+int PMPI_Group_range_incl(MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup);
+int PMPI_Group_range_excl(MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup);
 int PMPI_Alloc_mem(MPI_Aint size, MPI_Info info, void* baseptr);
 int PMPI_Free_mem(void* base);
 int PMPI_Get_address(const void* location, MPI_Aint* address);

@@ -353,7 +353,7 @@ typedef struct mosix_t_session* MPI_T_pvar_session;
 #define MPI_T_ERR_INVALID_NAME 73
 #endif
 
-/* ---- the calls (189 of MPI-3.1's 407) ------------------------------------------------------ */
+/* ---- the calls (184 of MPI-3.1's 407) ------------------------------------------------------ */
 int MPI_Accumulate(const void* origin_addr, int origin_count, MPI_Datatype origin_datatype, int target_rank,
                    MPI_Aint target_disp, int target_count, MPI_Datatype target_datatype, MPI_Op op,
                    MPI_Win win);
@@ -461,8 +461,6 @@ int MPI_Get_accumulate(const void* origin_addr, int origin_count, MPI_Datatype o
 int MPI_Grequest_complete(MPI_Request request);
 int MPI_Grequest_start(MPI_Grequest_query_function* query_fn, MPI_Grequest_free_function* free_fn,
                        MPI_Grequest_cancel_function* cancel_fn, void* extra_state, MPI_Request* request);
-int MPI_Group_range_excl(MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup);
-int MPI_Group_range_incl(MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup);
 int MPI_Improbe(int source, int tag, MPI_Comm comm, int* flag, MPI_Message* message, MPI_Status* status);
 int MPI_Imrecv(void* buf, int count, MPI_Datatype type, MPI_Message* message, MPI_Request* request);
 int MPI_Lookup_name(const char* service_name, MPI_Info info, char* port_name);
@@ -520,9 +518,6 @@ int MPI_Rget_accumulate(const void* origin_addr, int origin_count, MPI_Datatype 
 int MPI_Rput(const void* origin_addr, int origin_count, MPI_Datatype origin_datatype, int target_rank,
              MPI_Aint target_disp, int target_cout, MPI_Datatype target_datatype, MPI_Win win,
              MPI_Request* request);
-int MPI_Status_set_cancelled(MPI_Status* status, int flag);
-int MPI_Status_set_elements(MPI_Status* status, MPI_Datatype datatype, int count);
-int MPI_Status_set_elements_x(MPI_Status* status, MPI_Datatype datatype, MPI_Count count);
 int MPI_Type_create_f90_complex(int p, int r, MPI_Datatype* newtype);
 int MPI_Type_create_f90_integer(int r, MPI_Datatype* newtype);
 int MPI_Type_create_f90_real(int p, int r, MPI_Datatype* newtype);
@@ -723,8 +718,6 @@ int PMPI_Get_accumulate(const void* origin_addr, int origin_count, MPI_Datatype 
 int PMPI_Grequest_complete(MPI_Request request);
 int PMPI_Grequest_start(MPI_Grequest_query_function* query_fn, MPI_Grequest_free_function* free_fn,
                         MPI_Grequest_cancel_function* cancel_fn, void* extra_state, MPI_Request* request);
-int PMPI_Group_range_excl(MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup);
-int PMPI_Group_range_incl(MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup);
 int PMPI_Improbe(int source, int tag, MPI_Comm comm, int* flag, MPI_Message* message, MPI_Status* status);
 int PMPI_Imrecv(void* buf, int count, MPI_Datatype type, MPI_Message* message, MPI_Request* request);
 int PMPI_Lookup_name(const char* service_name, MPI_Info info, char* port_name);
@@ -783,9 +776,6 @@ int PMPI_Rget_accumulate(const void* origin_addr, int origin_count, MPI_Datatype
 int PMPI_Rput(const void* origin_addr, int origin_count, MPI_Datatype origin_datatype, int target_rank,
               MPI_Aint target_disp, int target_cout, MPI_Datatype target_datatype, MPI_Win win,
               MPI_Request* request);
-int PMPI_Status_set_cancelled(MPI_Status* status, int flag);
-int PMPI_Status_set_elements(MPI_Status* status, MPI_Datatype datatype, int count);
-int PMPI_Status_set_elements_x(MPI_Status* status, MPI_Datatype datatype, MPI_Count count);
 int PMPI_Type_create_f90_complex(int p, int r, MPI_Datatype* newtype);
 int PMPI_Type_create_f90_integer(int r, MPI_Datatype* newtype);
 int PMPI_Type_create_f90_real(int p, int r, MPI_Datatype* newtype);

@@ -94,8 +94,6 @@ const char* const kCalls[] = {
     "MPI_Get_accumulate",
     "MPI_Grequest_complete",
     "MPI_Grequest_start",
-    "MPI_Group_range_excl",
-    "MPI_Group_range_incl",
     "MPI_Improbe",
     "MPI_Imrecv",
     "MPI_Lookup_name",
@@ -124,9 +122,6 @@ const char* const kCalls[] = {
     "MPI_Rget",
     "MPI_Rget_accumulate",
     "MPI_Rput",
-    "MPI_Status_set_cancelled",
-    "MPI_Status_set_elements",
-    "MPI_Status_set_elements_x",
     "MPI_Type_create_f90_complex",
     "MPI_Type_create_f90_integer",
     "MPI_Type_create_f90_real",
@@ -666,64 +661,54 @@ __attribute__((weak)) int MPI_Grequest_start(MPI_Grequest_query_function* query_
     return mosix::lib::unsupported(MPI_COMM_NULL, 77);
 }
 
-__attribute__((weak)) int MPI_Group_range_excl(MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup) {
-    MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 78);
-}
-
-__attribute__((weak)) int MPI_Group_range_incl(MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup) {
-    MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 79);
-}
-
 __attribute__((weak)) int MPI_Improbe(int source, int tag, MPI_Comm comm, int* flag, MPI_Message* message,
                                       MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 80);
+    return mosix::lib::unsupported(comm, 78);
 }
 
 __attribute__((weak)) int MPI_Imrecv(void* buf, int count, MPI_Datatype type, MPI_Message* message,
                                      MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 81);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 79);
 }
 
 __attribute__((weak)) int MPI_Lookup_name(const char* service_name, MPI_Info info, char* port_name) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 82);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 80);
 }
 
 __attribute__((weak)) int MPI_Mprobe(int source, int tag, MPI_Comm comm, MPI_Message* message,
                                      MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 83);
+    return mosix::lib::unsupported(comm, 81);
 }
 
 __attribute__((weak)) int MPI_Mrecv(void* buf, int count, MPI_Datatype type, MPI_Message* message,
                                     MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 84);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 82);
 }
 
 __attribute__((weak)) int MPI_Neighbor_allgather(const void* sendbuf, int sendcount, MPI_Datatype sendtype,
                                                  void* recvbuf, int recvcount, MPI_Datatype recvtype,
                                                  MPI_Comm comm) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 85);
+    return mosix::lib::unsupported(comm, 83);
 }
 
 __attribute__((weak)) int MPI_Ineighbor_allgather(const void* sendbuf, int sendcount, MPI_Datatype sendtype,
                                                   void* recvbuf, int recvcount, MPI_Datatype recvtype,
                                                   MPI_Comm comm, MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 86);
+    return mosix::lib::unsupported(comm, 84);
 }
 
 __attribute__((weak)) int MPI_Neighbor_allgatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype,
                                                   void* recvbuf, const int recvcounts[], const int displs[],
                                                   MPI_Datatype recvtype, MPI_Comm comm) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 87);
+    return mosix::lib::unsupported(comm, 85);
 }
 
 __attribute__((weak)) int MPI_Ineighbor_allgatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype,
@@ -731,21 +716,21 @@ __attribute__((weak)) int MPI_Ineighbor_allgatherv(const void* sendbuf, int send
                                                    MPI_Datatype recvtype, MPI_Comm comm,
                                                    MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 88);
+    return mosix::lib::unsupported(comm, 86);
 }
 
 __attribute__((weak)) int MPI_Neighbor_alltoall(const void* sendbuf, int sendcount, MPI_Datatype sendtype,
                                                 void* recvbuf, int recvcount, MPI_Datatype recvtype,
                                                 MPI_Comm comm) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 89);
+    return mosix::lib::unsupported(comm, 87);
 }
 
 __attribute__((weak)) int MPI_Ineighbor_alltoall(const void* sendbuf, int sendcount, MPI_Datatype sendtype,
                                                  void* recvbuf, int recvcount, MPI_Datatype recvtype,
                                                  MPI_Comm comm, MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 90);
+    return mosix::lib::unsupported(comm, 88);
 }
 
 __attribute__((weak)) int MPI_Neighbor_alltoallv(const void* sendbuf, const int sendcounts[],
@@ -753,7 +738,7 @@ __attribute__((weak)) int MPI_Neighbor_alltoallv(const void* sendbuf, const int 
                                                  const int recvcounts[], const int rdispls[],
                                                  MPI_Datatype recvtype, MPI_Comm comm) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 91);
+    return mosix::lib::unsupported(comm, 89);
 }
 
 __attribute__((weak)) int MPI_Ineighbor_alltoallv(const void* sendbuf, const int sendcounts[],
@@ -762,7 +747,7 @@ __attribute__((weak)) int MPI_Ineighbor_alltoallv(const void* sendbuf, const int
                                                   MPI_Datatype recvtype, MPI_Comm comm,
                                                   MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 92);
+    return mosix::lib::unsupported(comm, 90);
 }
 
 __attribute__((weak)) int MPI_Neighbor_alltoallw(const void* sendbuf, const int sendcounts[],
@@ -771,7 +756,7 @@ __attribute__((weak)) int MPI_Neighbor_alltoallw(const void* sendbuf, const int 
                                                  const MPI_Aint rdispls[], const MPI_Datatype recvtypes[],
                                                  MPI_Comm comm) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 93);
+    return mosix::lib::unsupported(comm, 91);
 }
 
 __attribute__((weak)) int MPI_Ineighbor_alltoallw(const void* sendbuf, const int sendcounts[],
@@ -780,37 +765,37 @@ __attribute__((weak)) int MPI_Ineighbor_alltoallw(const void* sendbuf, const int
                                                   const MPI_Aint rdispls[], const MPI_Datatype recvtypes[],
                                                   MPI_Comm comm, MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 94);
+    return mosix::lib::unsupported(comm, 92);
 }
 
 __attribute__((weak)) int MPI_Open_port(MPI_Info info, char* port_name) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 95);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 93);
 }
 
 __attribute__((weak)) int MPI_Pack_external(const char datarep[], const void* inbuf, int incount,
                                             MPI_Datatype datatype, void* outbuf, MPI_Aint outsize,
                                             MPI_Aint* position) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 96);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 94);
 }
 
 __attribute__((weak)) int MPI_Pack_external_size(const char datarep[], int incount, MPI_Datatype datatype,
                                                  MPI_Aint* size) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 97);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 95);
 }
 
 __attribute__((weak)) int MPI_Publish_name(const char* service_name, MPI_Info info, const char* port_name) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 98);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 96);
 }
 
 __attribute__((weak)) int MPI_Put(const void* origin_addr, int origin_count, MPI_Datatype origin_datatype,
                                   int target_rank, MPI_Aint target_disp, int target_count,
                                   MPI_Datatype target_datatype, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 99);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 97);
 }
 
 __attribute__((weak)) int MPI_Raccumulate(const void* origin_addr, int origin_count,
@@ -818,7 +803,7 @@ __attribute__((weak)) int MPI_Raccumulate(const void* origin_addr, int origin_co
                                           int target_count, MPI_Datatype target_datatype, MPI_Op op,
                                           MPI_Win win, MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 100);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 98);
 }
 
 __attribute__((weak)) int MPI_Register_datarep(const char* datarep,
@@ -827,31 +812,31 @@ __attribute__((weak)) int MPI_Register_datarep(const char* datarep,
                                                MPI_Datarep_extent_function* dtype_file_extent_fn,
                                                void* extra_state) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 101);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 99);
 }
 
 __attribute__((weak)) MPI_Fint MPI_Request_c2f(MPI_Request request) {
     MOSIX_LIBRARY_ENTRY();
-    mosix::lib::unsupported(MPI_COMM_NULL, 102);
+    mosix::lib::unsupported(MPI_COMM_NULL, 100);
     return MPI_Fint{};
 }
 
 __attribute__((weak)) MPI_Request MPI_Request_f2c(MPI_Fint request) {
     MOSIX_LIBRARY_ENTRY();
-    mosix::lib::unsupported(MPI_COMM_NULL, 103);
+    mosix::lib::unsupported(MPI_COMM_NULL, 101);
     return MPI_REQUEST_NULL;
 }
 
 __attribute__((weak)) int MPI_Request_get_status(MPI_Request request, int* flag, MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 104);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 102);
 }
 
 __attribute__((weak)) int MPI_Rget(void* origin_addr, int origin_count, MPI_Datatype origin_datatype,
                                    int target_rank, MPI_Aint target_disp, int target_count,
                                    MPI_Datatype target_datatype, MPI_Win win, MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 105);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 103);
 }
 
 __attribute__((weak)) int MPI_Rget_accumulate(const void* origin_addr, int origin_count,
@@ -861,277 +846,261 @@ __attribute__((weak)) int MPI_Rget_accumulate(const void* origin_addr, int origi
                                               MPI_Datatype target_datatype, MPI_Op op, MPI_Win win,
                                               MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 106);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 104);
 }
 
 __attribute__((weak)) int MPI_Rput(const void* origin_addr, int origin_count, MPI_Datatype origin_datatype,
                                    int target_rank, MPI_Aint target_disp, int target_cout,
                                    MPI_Datatype target_datatype, MPI_Win win, MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 107);
-}
-
-__attribute__((weak)) int MPI_Status_set_cancelled(MPI_Status* status, int flag) {
-    MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 108);
-}
-
-__attribute__((weak)) int MPI_Status_set_elements(MPI_Status* status, MPI_Datatype datatype, int count) {
-    MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 109);
-}
-
-__attribute__((weak)) int MPI_Status_set_elements_x(MPI_Status* status, MPI_Datatype datatype,
-                                                    MPI_Count count) {
-    MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 110);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 105);
 }
 
 __attribute__((weak)) int MPI_Type_create_f90_complex(int p, int r, MPI_Datatype* newtype) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 111);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 106);
 }
 
 __attribute__((weak)) int MPI_Type_create_f90_integer(int r, MPI_Datatype* newtype) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 112);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 107);
 }
 
 __attribute__((weak)) int MPI_Type_create_f90_real(int p, int r, MPI_Datatype* newtype) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 113);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 108);
 }
 
 __attribute__((weak)) int MPI_Type_create_keyval(MPI_Type_copy_attr_function* type_copy_attr_fn,
                                                  MPI_Type_delete_attr_function* type_delete_attr_fn,
                                                  int* type_keyval, void* extra_state) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 114);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 109);
 }
 
 __attribute__((weak)) int MPI_Type_delete_attr(MPI_Datatype type, int type_keyval) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 115);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 110);
 }
 
 __attribute__((weak)) int MPI_Type_free_keyval(int* type_keyval) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 116);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 111);
 }
 
 __attribute__((weak)) int MPI_Type_get_attr(MPI_Datatype type, int type_keyval, void* attribute_val,
                                             int* flag) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 117);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 112);
 }
 
 __attribute__((weak)) int MPI_Type_set_attr(MPI_Datatype type, int type_keyval, void* attr_val) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 118);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 113);
 }
 
 __attribute__((weak)) int MPI_Unpublish_name(const char* service_name, MPI_Info info, const char* port_name) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 119);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 114);
 }
 
 __attribute__((weak)) int MPI_Unpack_external(const char datarep[], const void* inbuf, MPI_Aint insize,
                                               MPI_Aint* position, void* outbuf, int outcount,
                                               MPI_Datatype datatype) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 120);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 115);
 }
 
 __attribute__((weak)) int MPI_Win_allocate(MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm,
                                            void* baseptr, MPI_Win* win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 121);
+    return mosix::lib::unsupported(comm, 116);
 }
 
 __attribute__((weak)) int MPI_Win_allocate_shared(MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm,
                                                   void* baseptr, MPI_Win* win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 122);
+    return mosix::lib::unsupported(comm, 117);
 }
 
 __attribute__((weak)) int MPI_Win_attach(MPI_Win win, void* base, MPI_Aint size) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 123);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 118);
 }
 
 __attribute__((weak)) int MPI_Win_call_errhandler(MPI_Win win, int errorcode) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 124);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 119);
 }
 
 __attribute__((weak)) int MPI_Win_complete(MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 125);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 120);
 }
 
 __attribute__((weak)) int MPI_Win_create(void* base, MPI_Aint size, int disp_unit, MPI_Info info,
                                          MPI_Comm comm, MPI_Win* win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 126);
+    return mosix::lib::unsupported(comm, 121);
 }
 
 __attribute__((weak)) int MPI_Win_create_dynamic(MPI_Info info, MPI_Comm comm, MPI_Win* win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 127);
+    return mosix::lib::unsupported(comm, 122);
 }
 
 __attribute__((weak)) int MPI_Win_create_errhandler(MPI_Win_errhandler_function* function,
                                                     MPI_Errhandler* errhandler) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 128);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 123);
 }
 
 __attribute__((weak)) int MPI_Win_create_keyval(MPI_Win_copy_attr_function* win_copy_attr_fn,
                                                 MPI_Win_delete_attr_function* win_delete_attr_fn,
                                                 int* win_keyval, void* extra_state) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 129);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 124);
 }
 
 __attribute__((weak)) int MPI_Win_delete_attr(MPI_Win win, int win_keyval) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 130);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 125);
 }
 
 __attribute__((weak)) int MPI_Win_detach(MPI_Win win, const void* base) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 131);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 126);
 }
 
 __attribute__((weak)) int MPI_Win_fence(int assert, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 132);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 127);
 }
 
 __attribute__((weak)) int MPI_Win_flush(int rank, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 133);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 128);
 }
 
 __attribute__((weak)) int MPI_Win_flush_all(MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 134);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 129);
 }
 
 __attribute__((weak)) int MPI_Win_flush_local(int rank, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 135);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 130);
 }
 
 __attribute__((weak)) int MPI_Win_flush_local_all(MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 136);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 131);
 }
 
 __attribute__((weak)) int MPI_Win_free(MPI_Win* win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 137);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 132);
 }
 
 __attribute__((weak)) int MPI_Win_free_keyval(int* win_keyval) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 138);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 133);
 }
 
 __attribute__((weak)) int MPI_Win_get_attr(MPI_Win win, int win_keyval, void* attribute_val, int* flag) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 139);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 134);
 }
 
 __attribute__((weak)) int MPI_Win_get_errhandler(MPI_Win win, MPI_Errhandler* errhandler) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 140);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 135);
 }
 
 __attribute__((weak)) int MPI_Win_get_group(MPI_Win win, MPI_Group* group) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 141);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 136);
 }
 
 __attribute__((weak)) int MPI_Win_get_info(MPI_Win win, MPI_Info* info_used) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 142);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 137);
 }
 
 __attribute__((weak)) int MPI_Win_get_name(MPI_Win win, char* win_name, int* resultlen) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 143);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 138);
 }
 
 __attribute__((weak)) int MPI_Win_lock(int lock_type, int rank, int assert, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 144);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 139);
 }
 
 __attribute__((weak)) int MPI_Win_lock_all(int assert, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 145);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 140);
 }
 
 __attribute__((weak)) int MPI_Win_post(MPI_Group group, int assert, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 146);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 141);
 }
 
 __attribute__((weak)) int MPI_Win_set_attr(MPI_Win win, int win_keyval, void* attribute_val) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 147);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 142);
 }
 
 __attribute__((weak)) int MPI_Win_set_errhandler(MPI_Win win, MPI_Errhandler errhandler) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 148);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 143);
 }
 
 __attribute__((weak)) int MPI_Win_set_info(MPI_Win win, MPI_Info info) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 149);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 144);
 }
 
 __attribute__((weak)) int MPI_Win_set_name(MPI_Win win, const char* win_name) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 150);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 145);
 }
 
 __attribute__((weak)) int MPI_Win_shared_query(MPI_Win win, int rank, MPI_Aint* size, int* disp_unit,
                                                void* baseptr) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 151);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 146);
 }
 
 __attribute__((weak)) int MPI_Win_start(MPI_Group group, int assert, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 152);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 147);
 }
 
 __attribute__((weak)) int MPI_Win_sync(MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 153);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 148);
 }
 
 __attribute__((weak)) int MPI_Win_test(MPI_Win win, int* flag) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 154);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 149);
 }
 
 __attribute__((weak)) int MPI_Win_unlock(int rank, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 155);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 150);
 }
 
 __attribute__((weak)) int MPI_Win_unlock_all(MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 156);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 151);
 }
 
 __attribute__((weak)) int MPI_Win_wait(MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 157);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 152);
 }
 
 __attribute__((weak)) int MPI_T_init_thread(int required, int* provided) { return MPI_T_ERR_CANNOT_INIT; }
