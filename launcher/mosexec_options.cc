@@ -40,7 +40,8 @@ on one or more PEs (processes), on this machine or on several hosts.
 Options:
   -n, -np, --np N          number of ranks, 1 to 16777216 (required unless --restart)
       --pes P              number of PEs, 1 to N (default: the slots of --host/--hostfile, the
-                           Slurm allocation's tasks, or this machine's cores; at most N)
+                           Slurm allocation's tasks, or this machine's cores; at most N; more if
+                           a PE would hold more ranks than vm.max_map_count allows, ~30,000)
       --rank-per-pe        at most one rank per PE, for programs with mutable globals: the
                            program's globals then belong to its rank and move with it. Starts
                            max(N, default PEs) PEs (--pes P: at least N); ranks move only to PEs
