@@ -29,17 +29,31 @@ enum Builtin {
     kNoOp
 };
 
+// Integer sums and products wrap around, as they do in C MPI libraries (hpcc's PTRANS sums
+// checksums that overflow int): computed in the unsigned type the operands promote to, where
+// overflow is defined, instead of in T, where it is undefined behaviour.
+template <class T>
+struct Wrapping {
+    using type = T;
+};
+template <class T>
+requires(std::is_integral_v<T> && !std::is_same_v<T, bool>) struct Wrapping<T> {
+    using type = std::make_unsigned_t<decltype(T{} + T{})>;
+};
+
 template <class T>
 void arith(int op, const T* in, T* io, int n) {
+    using W = typename Wrapping<T>::type;
     switch (op) {
         case kSum:
-            for (int i = 0; i < n; ++i) io[i] = in[i] + io[i];
+            for (int i = 0; i < n; ++i) io[i] = static_cast<T>(static_cast<W>(in[i]) + static_cast<W>(io[i]));
             break;
         case kProd:
             if constexpr (std::is_same_v<T, bool>)
                 for (int i = 0; i < n; ++i) io[i] = in[i] && io[i];
             else
-                for (int i = 0; i < n; ++i) io[i] = in[i] * io[i];
+                for (int i = 0; i < n; ++i)
+                    io[i] = static_cast<T>(static_cast<W>(in[i]) * static_cast<W>(io[i]));
             break;
         case kReplace:
             for (int i = 0; i < n; ++i) io[i] = in[i];
