@@ -2,6 +2,7 @@
 #include "datatype_derived.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <new>
 #include <vector>
@@ -156,8 +157,44 @@ DerivedType* derived_build(const TypePiece* pieces, std::size_t n) {
     }
     DerivedType* d = make(blocks, runs);
     d->element = homogeneous ? element : nullptr;
+    for (std::size_t k = 0; k < n; ++k)
+        if (pieces[k].blocklen) d->align = std::max(d->align, datatype_alignment(*pieces[k].type));
     describe(d, size, bounds.lo, bounds.hi - bounds.lo, data.lo, data.hi - data.lo);
     return d;
+}
+
+std::size_t datatype_alignment(const Datatype& t) noexcept {
+    if (t.derived) return t.derived->align;
+    switch (t.primitive) {
+        case Primitive::c32:
+            return 4;  // a complex number aligns like its parts
+        case Primitive::c64:
+            return 8;
+        case Primitive::c80:
+            return alignof(long double);
+        case Primitive::float_int:
+        case Primitive::int_int:
+            return 4;
+        case Primitive::short_int:
+            return alignof(int);
+        case Primitive::double_int:
+        case Primitive::long_int:
+            return 8;
+        case Primitive::long_double_int:
+            return alignof(long double);
+        default:
+            break;
+    }
+    // Every other predefined type is a scalar: its size is its alignment (MPI_BYTE, MPI_PACKED: 1).
+    std::size_t a = 1;
+    while (a < t.size && a < alignof(std::max_align_t)) a *= 2;
+    return t.size ? a : 1;
+}
+
+void derived_pad_to_alignment(DerivedType* d) noexcept {
+    auto align = static_cast<MPI_Aint>(d->align);
+    MPI_Aint extent = d->dt.extent, rest = extent % align;
+    if (rest > 0) derived_set_bounds(d, d->dt.lb, extent + align - rest);
 }
 
 void derived_set_bounds(DerivedType* d, MPI_Aint lb, MPI_Aint extent) noexcept {

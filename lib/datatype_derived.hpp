@@ -50,6 +50,7 @@ struct DerivedType {
     ElementRun* runs = nullptr;
     std::size_t elements = 0;           // basic elements in one element of this type
     const Datatype* element = nullptr;  // the one predefined type all of them are, or nullptr
+    std::size_t align = 1;              // the strictest alignment of its basic elements
     char name[MPI_MAX_OBJECT_NAME] = {};
 };
 
@@ -66,6 +67,11 @@ struct TypePiece {
 DerivedType* derived_build(const TypePiece* pieces, std::size_t n);
 // The same type map with new bounds (MPI_Type_create_resized).
 DerivedType* derived_resized(const Datatype& old, MPI_Aint lb, MPI_Aint extent);
+// The alignment C gives a value of type `t` (for a derived type: its strictest member's).
+std::size_t datatype_alignment(const Datatype& t) noexcept;
+// Rounds the extent of a struct type being built up to its alignment, as C pads a struct and as
+// other MPI libraries do, so that an array of such structs has the stride the program's has.
+void derived_pad_to_alignment(DerivedType* d) noexcept;
 // Sets lb and extent of a type being built (a subarray's are the whole array's).
 void derived_set_bounds(DerivedType* d, MPI_Aint lb, MPI_Aint extent) noexcept;
 // Records the constructor (MPI_Type_get_envelope/contents) and holds the derived types it names.

@@ -240,7 +240,9 @@ int MPI_Type_create_struct(int count, const int array_of_blocklengths[],
         addrs.assign(array_of_displacements, array_of_displacements + count);
         types.assign(array_of_types, array_of_types + count);
     }
-    return finish(derived_build(pieces.data(), n), MPI_COMBINER_STRUCT, ints, addrs, types, newtype, call);
+    DerivedType* d = derived_build(pieces.data(), n);
+    derived_pad_to_alignment(d);
+    return finish(d, MPI_COMBINER_STRUCT, ints, addrs, types, newtype, call);
 }
 
 int MPI_Type_create_subarray(int ndims, const int array_of_sizes[], const int array_of_subsizes[],

@@ -495,9 +495,67 @@ static void reductions(void) {
     SAY("reductions: ok; particle sum of n %lld\n", tri);
 }
 
+/* Without MPI_Type_create_resized, a struct type's extent is padded to its strictest member's
+ * alignment, as C pads the struct: an array of them can be sent as `count` elements. */
+struct pair_di {
+    double d;
+    int i;
+};
+struct pair_sc {
+    short s;
+    char c;
+};
+struct nested {
+    struct pair_di p;
+    char tail;
+};
+
+static void struct_padding(void) {
+    WHO;
+    int lens[2] = {1, 1};
+    MPI_Aint di_disps[2] = {offsetof(struct pair_di, d), offsetof(struct pair_di, i)};
+    MPI_Aint sc_disps[2] = {offsetof(struct pair_sc, s), offsetof(struct pair_sc, c)};
+    MPI_Aint nested_disps[2] = {offsetof(struct nested, p), offsetof(struct nested, tail)};
+    MPI_Datatype di_types[2] = {MPI_DOUBLE, MPI_INT}, sc_types[2] = {MPI_SHORT, MPI_CHAR}, di, sc, nested;
+    MPI_Type_create_struct(2, lens, di_disps, di_types, &di);
+    MPI_Type_create_struct(2, lens, sc_disps, sc_types, &sc);
+    MPI_Datatype nested_types[2] = {di, MPI_CHAR};
+    MPI_Type_create_struct(2, lens, nested_disps, nested_types, &nested);
+    report("struct{d,i}", di);
+    report("struct{s,c}", sc);
+    report("struct{{d,i},c}", nested);
+    MPI_Aint lb, extent;
+    MPI_Type_get_extent(di, &lb, &extent);
+    CHECK(extent == sizeof(struct pair_di));
+    MPI_Type_get_extent(sc, &lb, &extent);
+    CHECK(extent == sizeof(struct pair_sc));
+    MPI_Type_get_extent(nested, &lb, &extent);
+    CHECK(extent == sizeof(struct nested));
+
+    /* An array of them around the ring, no resizing. */
+    MPI_Type_commit(&nested);
+    struct nested out[3], in[3];
+    memset(in, 0, sizeof in);
+    for (int k = 0; k < 3; ++k) {
+        memset(&out[k], 0x5a, sizeof out[k]);
+        out[k].p.d = rank + k * 0.25;
+        out[k].p.i = rank * 10 + k;
+        out[k].tail = (char)('a' + k);
+    }
+    int right = (rank + 1) % size, left = (rank + size - 1) % size;
+    MPI_Sendrecv(out, 3, nested, right, 7, in, 3, nested, left, 7, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    for (int k = 0; k < 3; ++k)
+        CHECK(in[k].p.d == left + k * 0.25 && in[k].p.i == left * 10 + k && in[k].tail == 'a' + k);
+    MPI_Type_free(&di);
+    MPI_Type_free(&sc);
+    MPI_Type_free(&nested);
+    SAY("struct padding: ok\n");
+}
+
 int main(int argc, char** argv) {
     MPI_Init(&argc, &argv);
     constructors();
+    struct_padding();
     packing();
     point_to_point();
     collectives();
