@@ -1,0 +1,14 @@
+set terminal svg size 1100,800 dynamic enhanced font "sans,11" background rgb "white"
+set output "coll_16384.svg"
+set grid; set key top left opaque; set style data linespoints; set pointsize 0.7
+set xlabel 'ranks'; set ylabel 'time per call (µs)'
+set multiplot layout 2,2
+set title 'barrier'; set logscale x 2; set logscale y; set autoscale
+plot 'data/coll_barrier_0_mosix.dat' using 1:2 title 'mosix', 'data/coll_barrier_0_ob1.dat' using 1:2 title 'Open MPI ob1', 'data/coll_barrier_0_ucx.dat' using 1:2 title 'Open MPI UCX'
+set title 'bcast, 16384 B'; set logscale x 2; set logscale y; set autoscale
+plot 'data/coll_bcast_16384_mosix.dat' using 1:2 title 'mosix', 'data/coll_bcast_16384_ob1.dat' using 1:2 title 'Open MPI ob1', 'data/coll_bcast_16384_ucx.dat' using 1:2 title 'Open MPI UCX'
+set title 'allreduce, 16384 B'; set logscale x 2; set logscale y; set autoscale
+plot 'data/coll_allreduce_16384_mosix.dat' using 1:2 title 'mosix', 'data/coll_allreduce_16384_ob1.dat' using 1:2 title 'Open MPI ob1', 'data/coll_allreduce_16384_ucx.dat' using 1:2 title 'Open MPI UCX'
+set title 'alltoall, 16384 B'; set logscale x 2; set logscale y; set autoscale
+plot 'data/coll_alltoall_16384_mosix.dat' using 1:2 title 'mosix', 'data/coll_alltoall_16384_ob1.dat' using 1:2 title 'Open MPI ob1', 'data/coll_alltoall_16384_ucx.dat' using 1:2 title 'Open MPI UCX'
+unset multiplot
