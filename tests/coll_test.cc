@@ -16,6 +16,7 @@
 
 using mosix::test::rank;
 using mosix::test::run_ranks;
+using mosix::test::run_returning;
 using mosix::test::size;
 
 namespace {
@@ -910,13 +911,6 @@ TEST(CollOps, UserOpsAndReduceLocal) {
 }
 
 // ---- argument checks ---------------------------------------------------------------------------
-
-int run_returning(int n, const std::function<void()>& body) {
-    return run_ranks(n, [&] {
-        ASSERT_EQ(MPI_SUCCESS, MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN));
-        body();
-    });
-}
 
 TEST(CollErrors, BadArgumentsReturnTheirClass) {
     EXPECT_EQ(

@@ -9,16 +9,9 @@
 #include "support/job.hpp"
 
 using mosix::test::run_ranks;
+using mosix::test::run_returning;
 
 namespace {
-
-int run_returning(int n, const std::function<void()>& body) {
-    return run_ranks(n, [&] {
-        ASSERT_EQ(MPI_SUCCESS, MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN));
-        ASSERT_EQ(MPI_SUCCESS, MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN));
-        body();
-    });
-}
 
 MPI_Datatype stale_type() {
     MPI_Datatype t;

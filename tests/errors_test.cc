@@ -13,17 +13,9 @@
 
 using mosix::test::rank;
 using mosix::test::run_ranks;
+using mosix::test::run_returning;
 
 namespace {
-
-// Runs `body` on every rank with MPI_ERRORS_RETURN on MPI_COMM_WORLD and MPI_COMM_SELF.
-int run_returning(int n, const std::function<void()>& body) {
-    return run_ranks(n, [&] {
-        ASSERT_EQ(MPI_SUCCESS, MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN));
-        ASSERT_EQ(MPI_SUCCESS, MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN));
-        body();
-    });
-}
 
 // Handles that are not communicators: garbage, the null handle, another kind, a freed one.
 std::vector<MPI_Comm> bad_comms() {

@@ -12,15 +12,9 @@
 
 using mosix::test::rank;
 using mosix::test::run_ranks;
+using mosix::test::run_returning;
 
 namespace {
-
-int run_returning(int n, const std::function<void()>& body) {
-    return run_ranks(n, [&] {
-        ASSERT_EQ(MPI_SUCCESS, MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN));
-        body();
-    });
-}
 
 // After the errors every rank must still agree on the collectives: one that works.
 void still_in_step() {

@@ -11,16 +11,9 @@
 
 using mosix::test::rank;
 using mosix::test::run_ranks;
+using mosix::test::run_returning;
 
 namespace {
-
-int run_returning(int n, const std::function<void()>& body) {
-    return run_ranks(n, [&] {
-        ASSERT_EQ(MPI_SUCCESS, MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN));
-        ASSERT_EQ(MPI_SUCCESS, MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN));
-        body();
-    });
-}
 
 // A 2 x 2 periodic-by-open grid over 4 ranks, with MPI_ERRORS_RETURN.
 MPI_Comm grid() {

@@ -9,6 +9,7 @@
 // error-path tests set MPI_ERRORS_RETURN or use EXPECT_EXIT.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <mpi.h>
 
 #include <functional>
@@ -32,6 +33,16 @@ inline int run_ranks(int nranks, std::function<void()> body, std::size_t stack_s
         body();
         MPI_Finalize();
         return 0;
+    });
+}
+
+// run_ranks with MPI_ERRORS_RETURN on MPI_COMM_WORLD and MPI_COMM_SELF: for the tests of argument
+// errors, which check the class each call returns.
+inline int run_returning(int nranks, const std::function<void()>& body) {
+    return run_ranks(nranks, [&] {
+        ASSERT_EQ(MPI_SUCCESS, MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN));
+        ASSERT_EQ(MPI_SUCCESS, MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN));
+        body();
     });
 }
 
