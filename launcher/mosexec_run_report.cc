@@ -131,7 +131,11 @@ std::string timeline_svg(const json& r) {
         s << "<text font-size=\"10\" fill=\"#888\" text-anchor=\"end\" x=\"" << kLeft - 8 << "\" y=\""
           << y0 + strip / 2 + 10 << "\">" << escape(host_of(r, pe)) << "</text>";
         // Load: a filled area (CPU-seconds per second, the strip's height is max_load).
-        std::string area = "M" + num(x(0)) + "," + num(y1), ranks_line;
+        // Built with += rather than "M" + std::string&&: GCC 12 -O3 warns falsely (-Wrestrict) on that.
+        std::string area = "M", ranks_line;
+        area += num(x(0));
+        area += ",";
+        area += num(y1);
         for (std::size_t i = 0; i < ts.size(); ++i) {
             double load =
                 tl["load"][i].size() > static_cast<std::size_t>(pe) ? tl["load"][i][pe].get<double>() : 0;

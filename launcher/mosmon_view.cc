@@ -48,9 +48,13 @@ std::string bar(double fill, double frame, int width) {
     int inner = width - 2;
     int f = static_cast<int>(std::lround(std::clamp(fill, 0.0, 1.0) * inner));
     int fr = std::max(f, static_cast<int>(std::lround(std::clamp(frame, 0.0, 1.0) * inner)));
-    return "[" + std::string(static_cast<std::size_t>(f), '#') +
-           std::string(static_cast<std::size_t>(fr - f), '.') +
-           std::string(static_cast<std::size_t>(inner - fr), ' ') + "]";
+    // Appended to one std::string, not "[" + std::string&&: GCC 12 -O3 warns falsely (-Wrestrict).
+    std::string b(1, '[');
+    b.append(static_cast<std::size_t>(f), '#');
+    b.append(static_cast<std::size_t>(fr - f), '.');
+    b.append(static_cast<std::size_t>(inner - fr), ' ');
+    b += ']';
+    return b;
 }
 
 std::string fit(std::string text, int width) {
