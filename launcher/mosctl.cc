@@ -10,7 +10,6 @@
 // mosexec checks each client's uid (SO_PEERCRED; control_socket.hpp).
 #include <getopt.h>
 
-#include <charconv>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -23,6 +22,7 @@
 #include "mosctl_client.hpp"
 #include "mosctl_jobs.hpp"
 #include "mosctl_show.hpp"
+#include "tool_cli.hpp"
 
 #ifndef MOSIX_VERSION_STRING
 #define MOSIX_VERSION_STRING "unknown"
@@ -64,24 +64,12 @@ or it refused the request (the message says why); 2 a bad command line.
 [[noreturn]] __attribute__((format(printf, 1, 2))) void usage_error(const char* fmt, ...) {
     std::va_list ap;
     va_start(ap, fmt);
-    std::fputs("mosctl: ", stderr);
-    std::vfprintf(stderr, fmt, ap);
-    std::fputs(" (see mosctl --help)\n", stderr);
-    va_end(ap);
-    std::exit(2);
+    tool_cli::usage_error_v("mosctl", fmt, ap);
 }
 
 int fail(const std::string& why) {
     std::fprintf(stderr, "mosctl: %s\n", why.c_str());
     return 1;
-}
-
-std::optional<long long> number(const char* text) {
-    long long v = 0;
-    const char* end = text + std::strlen(text);
-    auto [stop, ec] = std::from_chars(text, end, v);
-    if (ec != std::errc() || stop != end || stop == text) return std::nullopt;
-    return v;
 }
 
 struct Context {
@@ -143,7 +131,7 @@ int migrate(const Context& c) {
                     c.args.size() == 1 ? "" : "s");
     for (const char* what : {"RANK", "PE"}) {
         const std::string& arg = c.args[what[0] == 'R' ? 0 : 1];
-        auto v = number(arg.c_str());
+        auto v = tool_cli::number(arg.c_str());
         if (!v || *v < 0) usage_error("migrate: %s must be a number from 0, got '%s'", what, arg.c_str());
     }
     return request(c, "migrate " + c.args[0] + " " + c.args[1]);
@@ -210,7 +198,7 @@ void parse_options(int argc, char** argv, Context* c, bool stop_at_command) {
          (opt = getopt_long(argc, argv, stop_at_command ? "+:j:h" : ":j:h", kLong, nullptr)) != -1;) {
         switch (opt) {
             case 'j': {
-                auto id = number(optarg);
+                auto id = tool_cli::number(optarg);
                 if (!id || *id <= 0 || *id > 0x7fffffff)
                     usage_error("--job needs a job id (a number from mosctl list), got '%s'", optarg);
                 c->job = static_cast<pid_t>(*id);
@@ -222,14 +210,8 @@ void parse_options(int argc, char** argv, Context* c, bool stop_at_command) {
             case kVersion:
                 std::printf("mosctl (mosix) %s\n", MOSIX_VERSION_STRING);
                 std::exit(0);
-            case ':': {
-                std::string name = argv[optind - 1];
-                usage_error("option %s needs a value", name.substr(0, name.find('=')).c_str());
-            }
-            default: {  // '?': not one of ours
-                std::string name = optopt ? std::string("-") + static_cast<char>(optopt) : argv[optind - 1];
-                usage_error("unknown option '%s'", name.substr(0, name.find('=')).c_str());
-            }
+            default:  // ':' (a value missing), '?' (not one of ours)
+                tool_cli::bad_option("mosctl", opt, argv);
         }
     }
 }

@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <cstdarg>
 #include <cstdio>
@@ -25,6 +24,7 @@
 #include "mosctl_client.hpp"
 #include "mosctl_jobs.hpp"
 #include "mosmon_view.hpp"
+#include "tool_cli.hpp"
 
 #ifndef MOSIX_VERSION_STRING
 #define MOSIX_VERSION_STRING "unknown"
@@ -57,11 +57,7 @@ Exit status: 0 done; 1 no such job, several jobs and no --job, or the job could 
 [[noreturn]] __attribute__((format(printf, 1, 2))) void usage_error(const char* fmt, ...) {
     std::va_list ap;
     va_start(ap, fmt);
-    std::fputs("mosmon: ", stderr);
-    std::vfprintf(stderr, fmt, ap);
-    std::fputs(" (see mosmon --help)\n", stderr);
-    va_end(ap);
-    std::exit(2);
+    tool_cli::usage_error_v("mosmon", fmt, ap);
 }
 
 struct Options {
@@ -72,14 +68,6 @@ struct Options {
     double delay_s = 1;
     int width = 0;
 };
-
-std::optional<long long> number(const char* text) {
-    long long v = 0;
-    const char* end = text + std::strlen(text);
-    auto [stop, ec] = std::from_chars(text, end, v);
-    if (ec != std::errc() || stop != end || stop == text) return std::nullopt;
-    return v;
-}
 
 Options parse(int argc, char** argv) {
     enum { kPlain = 256, kView, kSort, kWidth, kVersion };
@@ -99,7 +87,7 @@ Options parse(int argc, char** argv) {
     for (int c; (c = getopt_long(argc, argv, ":j:d:h", kLong, nullptr)) != -1;) {
         switch (c) {
             case 'j': {
-                auto id = number(optarg);
+                auto id = tool_cli::number(optarg);
                 if (!id || *id <= 0 || *id > 0x7fffffff)
                     usage_error("--job needs a job id (a number from mosctl list), got '%s'", optarg);
                 o.job = static_cast<pid_t>(*id);
@@ -143,7 +131,7 @@ Options parse(int argc, char** argv) {
                 break;
             }
             case kWidth: {
-                auto w = number(optarg);
+                auto w = tool_cli::number(optarg);
                 if (!w || *w < 20 || *w > 1000)
                     usage_error("--width needs a number from 20 to 1000, got '%s'", optarg);
                 o.width = static_cast<int>(*w);
@@ -155,14 +143,8 @@ Options parse(int argc, char** argv) {
             case kVersion:
                 std::printf("mosmon (mosix) %s\n", MOSIX_VERSION_STRING);
                 std::exit(0);
-            case ':': {
-                std::string name = argv[optind - 1];
-                usage_error("option %s needs a value", name.substr(0, name.find('=')).c_str());
-            }
-            default: {
-                std::string name = optopt ? std::string("-") + static_cast<char>(optopt) : argv[optind - 1];
-                usage_error("unknown option '%s'", name.substr(0, name.find('=')).c_str());
-            }
+            default:  // ':' (a value missing), '?' (not one of ours)
+                tool_cli::bad_option("mosmon", c, argv);
         }
     }
     if (optind < argc) usage_error("unexpected argument '%s'", argv[optind]);
