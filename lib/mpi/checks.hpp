@@ -19,10 +19,15 @@ inline int check_comm(MPI_Comm comm, const char* call, Comm** out) {
     return MPI_SUCCESS;
 }
 
-// check_comm, and `comm` is an intracommunicator: for the calls mosix does not run on
-// intercommunicators (lib/intercomm.hpp has the ones it does).
-inline int check_intracomm(MPI_Comm comm, const char* call, Comm** out) {
+// check_comm, and `comm` is an intracommunicator. Without `why` the message says mosix does not
+// run the call on intercommunicators (lib/intercomm.hpp has the ones it does); with it, the call is
+// one the standard defines on intracommunicators only, and `why` ends the message (may be "").
+inline int check_intracomm(MPI_Comm comm, const char* call, Comm** out, const char* why = nullptr) {
     if (int e = check_comm(comm, call, out)) return e;
+    if (why) {
+        MOSIX_CHECK(!(*out)->is_inter(), comm, MPI_ERR_COMM, call,
+                    "communicator %#x is an intercommunicator%s", comm, why);
+    }
     MOSIX_CHECK(!(*out)->is_inter(), comm, MPI_ERR_COMM, call,
                 "%s is not supported on intercommunicators by mosix (communicator %#x is one)", call, comm);
     return MPI_SUCCESS;
@@ -62,8 +67,8 @@ inline int check_dest(const Comm& c, MPI_Comm comm, int rank, const char* call) 
 
 inline int check_source(const Comm& c, MPI_Comm comm, int rank, const char* call) {
     const int n = c.peers().size;
-    MOSIX_CHECK(rank == MPI_PROC_NULL || rank == MPI_ANY_SOURCE || (rank >= 0 && rank < n), comm, MPI_ERR_RANK,
-                call, "source rank %d is not in 0..%d", rank, n - 1);
+    MOSIX_CHECK(rank == MPI_PROC_NULL || rank == MPI_ANY_SOURCE || (rank >= 0 && rank < n), comm,
+                MPI_ERR_RANK, call, "source rank %d is not in 0..%d", rank, n - 1);
     return MPI_SUCCESS;
 }
 

@@ -11,14 +11,6 @@ using namespace mosix::lib;
 
 namespace {
 
-int check_intra(MPI_Comm comm, const char* call, Comm** out) {
-    if (int e = check_comm(comm, call, out)) return e;
-    int inter = 0;
-    MPI_Comm_test_inter(comm, &inter);
-    MOSIX_CHECK(!inter, comm, MPI_ERR_COMM, call, "communicator %#x is an intercommunicator", comm);
-    return MPI_SUCCESS;
-}
-
 // `n` ranks of the communicator, and their weights if `weighted`.
 int check_ranks(MPI_Comm comm, const Comm& c, int n, const int* ranks, const int* weights, bool weighted,
                 const char* what, const char* call) {
@@ -57,7 +49,7 @@ int MPI_Dist_graph_create_adjacent(MPI_Comm comm_old, int indegree, const int so
     MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Dist_graph_create_adjacent";
     Comm* c = nullptr;
-    if (int e = check_intra(comm_old, call, &c)) return e;
+    if (int e = check_intracomm(comm_old, call, &c, "")) return e;
     const bool weighted = sourceweights != MPI_UNWEIGHTED && destweights != MPI_UNWEIGHTED;
     MOSIX_CHECK(weighted || (sourceweights == MPI_UNWEIGHTED && destweights == MPI_UNWEIGHTED), comm_old,
                 MPI_ERR_ARG, call, "sourceweights and destweights must both be MPI_UNWEIGHTED, or neither");
@@ -88,7 +80,7 @@ int MPI_Dist_graph_create(MPI_Comm comm_old, int n, const int sources[], const i
     MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Dist_graph_create";
     Comm* c = nullptr;
-    if (int e = check_intra(comm_old, call, &c)) return e;
+    if (int e = check_intracomm(comm_old, call, &c, "")) return e;
     MOSIX_CHECK(n >= 0, comm_old, MPI_ERR_ARG, call, "n %d is negative", n);
     MOSIX_CHECK(n == 0 || (sources && degrees), comm_old, MPI_ERR_ARG, call, "sources or degrees is NULL");
     if (int e = check_ranks(comm_old, *c, n, sources, nullptr, false, "sources", call)) return e;

@@ -13,16 +13,10 @@ using namespace mosix::lib;
 
 namespace {
 
-// Intercommunicators are asked through the public call (PMPI_, so a profiling tool does not see
-// it): the schedules address the local group only.
+// The schedules address the local group only: no intercommunicators.
 int check_start(MPI_Comm comm, MPI_Request* request, const char* call, Comm** c) {
-    if (int e = check_comm(comm, call, c)) return e;
-    int inter = 0;
-    PMPI_Comm_test_inter(comm, &inter);
-    MOSIX_CHECK(!inter, comm, MPI_ERR_COMM, call,
-                "communicator %#x is an intercommunicator: nonblocking collectives take intracommunicators "
-                "only",
-                comm);
+    if (int e = check_intracomm(comm, call, c, ": nonblocking collectives take intracommunicators only"))
+        return e;
     MOSIX_CHECK(request, comm, MPI_ERR_REQUEST, call, "request is NULL");
     return MPI_SUCCESS;
 }

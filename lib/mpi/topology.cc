@@ -13,15 +13,6 @@ using namespace mosix::lib;
 
 namespace {
 
-// An intracommunicator (topologies are not defined on intercommunicators).
-int check_intra(MPI_Comm comm, const char* call, Comm** out) {
-    if (int e = check_comm(comm, call, out)) return e;
-    int inter = 0;
-    MPI_Comm_test_inter(comm, &inter);
-    MOSIX_CHECK(!inter, comm, MPI_ERR_COMM, call, "communicator %#x is an intercommunicator", comm);
-    return MPI_SUCCESS;
-}
-
 // A communicator with a topology of `kind`; sets *out to it.
 int check_topology(MPI_Comm comm, int kind, const char* call, const Topology** out) {
     Comm* c = nullptr;
@@ -108,7 +99,7 @@ int MPI_Cart_create(MPI_Comm comm_old, int ndims, const int dims[], const int pe
     MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Cart_create";
     Comm* c = nullptr;
-    if (int e = check_intra(comm_old, call, &c)) return e;
+    if (int e = check_intracomm(comm_old, call, &c, "")) return e;
     int size = 0;
     if (int e = check_grid(comm_old, *c, ndims, dims, periods, call, &size)) return e;
     MOSIX_CHECK(comm_cart, comm_old, MPI_ERR_ARG, call, "comm_cart is NULL");
@@ -216,7 +207,7 @@ int MPI_Cart_map(MPI_Comm comm, int ndims, const int dims[], const int periods[]
     MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Cart_map";
     Comm* c = nullptr;
-    if (int e = check_intra(comm, call, &c)) return e;
+    if (int e = check_intracomm(comm, call, &c, "")) return e;
     int size = 0;
     if (int e = check_grid(comm, *c, ndims, dims, periods, call, &size)) return e;
     MOSIX_CHECK(newrank, comm, MPI_ERR_ARG, call, "newrank is NULL");
@@ -231,7 +222,7 @@ int MPI_Graph_create(MPI_Comm comm_old, int nnodes, const int index[], const int
     MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Graph_create";
     Comm* c = nullptr;
-    if (int e = check_intra(comm_old, call, &c)) return e;
+    if (int e = check_intracomm(comm_old, call, &c, "")) return e;
     if (int e = check_graph(comm_old, *c, nnodes, index, edges, call)) return e;
     MOSIX_CHECK(comm_graph, comm_old, MPI_ERR_ARG, call, "comm_graph is NULL");
     Topology t;
@@ -301,7 +292,7 @@ int MPI_Graph_map(MPI_Comm comm, int nnodes, const int index[], const int edges[
     MOSIX_LIBRARY_ENTRY();
     const char* call = "MPI_Graph_map";
     Comm* c = nullptr;
-    if (int e = check_intra(comm, call, &c)) return e;
+    if (int e = check_intracomm(comm, call, &c, "")) return e;
     if (int e = check_graph(comm, *c, nnodes, index, edges, call)) return e;
     MOSIX_CHECK(newrank, comm, MPI_ERR_ARG, call, "newrank is NULL");
     *newrank = c->rank < nnodes ? c->rank : MPI_UNDEFINED;
