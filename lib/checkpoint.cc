@@ -8,7 +8,9 @@
 //  2. drains: it tells every rank how many messages it sent it from another PE (an alltoall of
 //     its per-pair sequence counters) and waits until it has taken in as many from each; then it
 //     brings home every byte that is its own but lives elsewhere (a rendezvous message's bytes, a
-//     same-PE sender's buffer: migrate.cc's ready_to_leave) and waits for its own sends to finish.
+//     same-PE sender's buffer: migrate.cc's ready_to_leave). A second alltoall, of the matches of
+//     synchronous sends each rank has told (sync_send.hpp), lets every sender wait until it has
+//     heard of them all; then it waits for its own sends to finish.
 //     Same-PE messages need no counting: they are in the receiver's queues as soon as sent.
 //  3. meets the others in a barrier: no message of the program is in flight any more, and none
 //     will be until everyone goes on;
@@ -344,6 +346,23 @@ void drain(rt::Rank* self, const Comm& world) {
         rt::yield();
     }
     ready_to_leave(self);
+    // Receives matched synchronous sends until here (the last while messages came in above): each
+    // sender must have heard of its matches, or a restart would leave its send waiting forever.
+    std::vector<std::uint64_t> told(static_cast<std::size_t>(n), 0),
+        heard_owed(static_cast<std::size_t>(n), 0);
+    for (const auto& [sender, count] : self_state().matches_told)
+        told[static_cast<std::size_t>(sender)] = count;
+    coll::alltoall(told.data(), sizeof(std::uint64_t), heard_owed.data(), sizeof(std::uint64_t), world);
+    for (int src = 0; src < n;) {
+        const auto& heard = self_state().matches_heard;
+        auto it = heard.find(src);
+        if ((it == heard.end() ? 0 : it->second) >= heard_owed[static_cast<std::size_t>(src)]) {
+            ++src;
+            continue;
+        }
+        rt::progress_network();
+        rt::yield();
+    }
     while (self_state().sends_in_flight > 0) {
         rt::progress_network();
         rt::yield();

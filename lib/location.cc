@@ -20,6 +20,7 @@
 #include "runtime/net/transport.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/scheduler.hpp"
+#include "sync_send.hpp"
 
 namespace mosix::lib {
 
@@ -112,6 +113,8 @@ void replay_for_arrival(int rank) {
             rt::request_migration(rank, k.wire.source);
         } else if (k.wire.kind == WireKind::request_done && rt::local_rank(rank)) {
             complete_away_request(k.wire);
+        } else if (k.wire.kind == WireKind::send_matched && rt::local_rank(rank)) {
+            on_send_matched(k.wire);
         } else if (rt::Rank* r = rt::local_rank(rank); r && k.wire.kind == WireKind::message) {
             receive_in_order(r, k.wire, k.data.data(), k.data.size(), k.rendezvous);
         } else {  // moved on already (cannot happen before it ran, but stay correct)
@@ -153,6 +156,14 @@ bool migrate_on_control(const WireHeader& w, const void* data, std::size_t len, 
         case WireKind::request_done:
             if (!rank_ok) return false;
             if (rt::local_rank(w.dst_world)) return complete_away_request(w);
+            return route_message(w, data, len, rendezvous);
+        case WireKind::send_matched:
+            if (!rank_ok) return false;
+            if (rt::local_rank(w.dst_world)) {
+                on_send_matched(w);
+                return false;
+            }
+            if (rt::pe_of(w.dst_world) == rt::this_pe()) return false;  // the sender finished here
             return route_message(w, data, len, rendezvous);
         case WireKind::gossip:
             if (!rendezvous) rt::gossip_received(data, len);

@@ -29,6 +29,9 @@ struct Unexpected {
     void* heap_data = nullptr;      // bytes too large for the inline buffer, in the receiver's heap
                                     // (a rendezvous message resolved before its rank migrated)
     std::size_t capacity = 0;       // inline data capacity (pool size class)
+    // A synchronous send whose sender waits for this match: its rank and request (sync_send.hpp).
+    std::uint64_t sync_request = 0;
+    int sync_sender = -1;
     Unexpected* prev = nullptr;
     Unexpected* next = nullptr;
     Unexpected* source_prev = nullptr;  // links in the (context, source) index, when it exists

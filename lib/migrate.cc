@@ -16,6 +16,7 @@
 #include "runtime/rank_memory.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/scheduler.hpp"
+#include "sync_send.hpp"
 
 namespace mosix::lib {
 
@@ -80,15 +81,20 @@ void release_if_unused(int rank) {
 }
 
 // A same-PE rendezvous message waiting in `receiver`'s queue, whose bytes are still in the
-// sender's buffer: copies them into the receiver's memory (the send completes), so neither
-// side's move leaves the other with an address in memory that went away.
+// sender's buffer: copies them into the receiver's memory, so neither side's move leaves the
+// other with an address in memory that went away. The send completes, or, if synchronous, waits
+// for the match, which the message now remembers.
 void copy_local_rendezvous(rt::Rank* receiver, Unexpected* u) {
     Request* sender = u->rendezvous;
     u->heap_data = rt::rank_alloc(receiver, std::max<std::size_t>(u->env.bytes, 1));
     std::memcpy(u->heap_data, sender->buf, u->env.bytes);
     u->rendezvous = nullptr;
     --state_of(sender->owner).local_rendezvous_sends;
-    request_complete(sender);
+    if (sender->await_match) {
+        u->sync_sender = sender->owner->id;
+        u->sync_request = reinterpret_cast<std::uintptr_t>(sender);
+    }
+    send_transport_done(sender);
 }
 
 // Starts fetching a rendezvous message from another PE into `buf` (the leaving rank's memory, or
@@ -300,7 +306,7 @@ bool complete_away_request(const WireHeader& w) {
     if (!rt::in_rank_slot(w.dst_world, req, sizeof *req) || !request_valid(req) ||
         req->owner->id != w.dst_world || req->kind != RequestKind::send)
         rt::fail_job(1, "internal: a send completion for rank %d names no send request of it", w.dst_world);
-    request_complete(req);
+    send_transport_done(req);
     return false;
 }
 

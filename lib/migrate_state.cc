@@ -16,7 +16,7 @@ namespace mosix::lib {
 
 // A field added to these structures must be added here too.
 static_assert(sizeof(Comm) == 176 || sizeof(void*) != 8, "Comm changed: update migrate_state.cc");
-static_assert(sizeof(RankState) == 640 || sizeof(void*) != 8, "RankState changed: update migrate_state.cc");
+static_assert(sizeof(RankState) == 752 || sizeof(void*) != 8, "RankState changed: update migrate_state.cc");
 
 namespace {
 
@@ -134,8 +134,8 @@ void read_entries(Reader& r, InfoEntries* e) {
 void write_topology(Writer& w, const TopologyPtr& t) {
     w.pod(t ? t->kind : MPI_UNDEFINED);
     if (!t) return;
-    for (const std::vector<int>* v : {&t->dims, &t->periods, &t->index, &t->edges, &t->sources, &t->sourceweights,
-                                      &t->destinations, &t->destweights})
+    for (const std::vector<int>* v : {&t->dims, &t->periods, &t->index, &t->edges, &t->sources,
+                                      &t->sourceweights, &t->destinations, &t->destweights})
         write_vector_pod(w, *v);
     w.pod(t->weighted);
 }
@@ -201,6 +201,8 @@ std::vector<unsigned char> pack_rank_state(RankState* s) {
     write_vector_pod(w, s->types);  // in the rank's memory: the pointers travel
     write_seq(w, s->send_seq);
     write_seq(w, s->recv_seq);
+    write_seq(w, s->matches_told);
+    write_seq(w, s->matches_heard);
     w.pod(s->checkpoint_seq);
     w.pod(s->world_collectives);
     w.pod(s->checkpoint_request_served);
@@ -279,6 +281,8 @@ RankState* unpack_rank_state(rt::Rank* rank, const unsigned char* data, std::siz
     read_vector_pod(r, &s->types);
     read_seq(r, &s->send_seq);
     read_seq(r, &s->recv_seq);
+    read_seq(r, &s->matches_told);
+    read_seq(r, &s->matches_heard);
     s->checkpoint_seq = r.pod<std::uint64_t>();
     s->world_collectives = r.pod<std::uint64_t>();
     s->checkpoint_request_served = r.pod<std::uint64_t>();

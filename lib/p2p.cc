@@ -8,6 +8,7 @@
 #include "runtime/pe_stats.hpp"
 #include "runtime/rank_memory.hpp"
 #include "runtime/scheduler.hpp"
+#include "sync_send.hpp"
 
 namespace mosix::lib {
 
@@ -33,6 +34,7 @@ Unexpected* unexpected_alloc(rt::Rank* receiver, RankState& s, std::size_t bytes
     u->rendezvous = nullptr;
     u->remote = nullptr;
     u->heap_data = nullptr;
+    u->sync_request = 0;
     return u;
 }
 
@@ -67,8 +69,10 @@ void send_start(Request* req, int dest_world, const Envelope& env, const void* b
     rt::count_received(env.bytes);
     RankState& ds = state_of(dest);
     // Only after a migration can an earlier message of this pair still be between PEs.
-    if (rt::npes() > 1 && hold_behind_remote(state_of(req->owner), req->owner->id, dest, ds, env, buf)) {
-        req->complete = true;
+    if (rt::npes() > 1 && hold_behind_remote(state_of(req->owner), req->owner->id, dest, ds, env, buf,
+                                             synchronous ? req : nullptr)) {
+        req->await_match = synchronous;
+        req->complete = !synchronous;
         return;
     }
     if (Request* recv = ds.queues.take_posted(env)) {
@@ -84,6 +88,7 @@ void send_start(Request* req, int dest_world, const Envelope& env, const void* b
     } else {
         u = unexpected_alloc(dest, ds, 0);
         u->rendezvous = req;
+        req->await_match = synchronous;
         req->buf = const_cast<void*>(buf);
         req->bytes = env.bytes;
         ++state_of(req->owner).local_rendezvous_sends;  // its receiver reads `buf` when it matches
@@ -106,13 +111,15 @@ void recv_start(Request* req) {
     } else if (Request* sender = u->rendezvous) {
         deliver(req, u->env, sender->buf);
         --state_of(sender->owner).local_rendezvous_sends;
-        request_complete(sender);
+        sender->await_match = false;  // matched here and now
+        send_transport_done(sender);
     } else if (u->heap_data) {
         deliver(req, u->env, u->heap_data);
         rt::rank_free(u->heap_data);
     } else {
         deliver(req, u->env, u->data());
     }
+    if (u->sync_request) tell_matched(req->owner, u->sync_sender, u->sync_request);
     unexpected_free(s, u);
 }
 
@@ -128,7 +135,8 @@ void wait_for(Request* req, const char* call) {
     RankState& s = self_state();
     nbc::progress(s);
     if (req->complete) return;
-    if (req->kind != RequestKind::coll && rt::poll_in_place([req] { return req->complete; }, kPollBeforeBlock))
+    if (req->kind != RequestKind::coll &&
+        rt::poll_in_place([req] { return req->complete; }, kPollBeforeBlock))
         return;
     s.waiting_on = req;
     do {

@@ -85,9 +85,9 @@ struct RankState {
     // Derived datatypes (handle index - MOSIX_DT_PREDEFINED_COUNT); the types themselves are in
     // the rank's memory and travel as such (lib/datatype_derived.hpp).
     std::vector<DerivedType*> types;
-    Request* free_requests = nullptr;         // request pool (linked through `next`)
-    std::vector<void*> request_chunks;        // the pool's memory, released with the state
-    nbc::State* nbc = nullptr;                // nonblocking collectives (lib/nbc), in rank memory
+    Request* free_requests = nullptr;   // request pool (linked through `next`)
+    std::vector<void*> request_chunks;  // the pool's memory, released with the state
+    nbc::State* nbc = nullptr;          // nonblocking collectives (lib/nbc), in rank memory
     Unexpected* free_buffers[kBufferClasses] = {};
     std::uint32_t next_context = 4;  // 0/1 world, 2/3 self
     bool initialized = false;
@@ -107,6 +107,10 @@ struct RankState {
     std::unordered_map<int, std::uint64_t> recv_seq;  // expected from each source rank
     int last_source = -1;                             // recv_seq's entry for the last source
     std::uint64_t* last_source_seq = nullptr;
+    // Matches of synchronous sends told to each sender, and heard from each receiver: a
+    // checkpoint waits until every match told has been heard (sync_send.hpp).
+    std::unordered_map<int, std::uint64_t> matches_told;
+    std::unordered_map<int, std::uint64_t> matches_heard;
     std::vector<struct HeldMessage*> held;        // arrived ahead of a predecessor
     std::uint64_t checkpoint_seq = 0;             // number of the last checkpoint taken (0: none yet)
     std::uint64_t world_collectives = 0;          // blocking collectives on MPI_COMM_WORLD so far

@@ -9,6 +9,7 @@
 #include "runtime/rank_memory.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/scheduler.hpp"
+#include "sync_send.hpp"
 
 namespace mosix::lib {
 
@@ -44,7 +45,7 @@ void send_done(void* ctx, bool ok) {
         return;
     }
     if (counted) sent_from_here_done(owner);
-    request_complete(req);
+    send_transport_done(req);
 }
 
 void fetch_done(void* ctx, bool ok) {
@@ -73,11 +74,14 @@ bool arrive(rt::Rank* dst, const WireHeader& w, const void* data, void* rendezvo
             remote_fetch_into(recv, env, rendezvous);
         else
             deliver(recv, env, data);
+        if (w.sync_request) tell_matched(dst, w.src_world, w.sync_request);
         return false;
     }
     bool inline_bytes = rendezvous || env.bytes <= kEagerLimit;
     Unexpected* u = unexpected_alloc(dst, ds, inline_bytes && !rendezvous ? env.bytes : 0);
     u->env = env;
+    u->sync_request = w.sync_request;
+    u->sync_sender = w.src_world;
     if (rendezvous) {
         u->remote = rendezvous;
     } else if (!inline_bytes) {  // a large message held back as bytes (a same-PE one, or forwarded)
@@ -152,11 +156,20 @@ void release_held(rt::Rank* dst, int src_world) {
 }
 
 bool hold_behind_remote(RankState& sender, int src_world, rt::Rank* dest, RankState& ds, const Envelope& env,
-                        const void* buf) {
+                        const void* buf, const Request* sync) {
     std::uint64_t& next = send_seq_of(sender, dest->id);
     if (next == recv_seq_of(ds, src_world)) return false;  // nothing of the pair is in transit
-    WireHeader w{env.context,       env.source, env.tag,   dest->id, src_world,
-                 WireKind::message, next++,     env.bytes, 0,        0};
+    WireHeader w{env.context,
+                 env.source,
+                 env.tag,
+                 dest->id,
+                 src_world,
+                 WireKind::message,
+                 next++,
+                 env.bytes,
+                 0,
+                 0,
+                 reinterpret_cast<std::uintptr_t>(sync)};
     auto* h = new HeldMessage{w, {}, nullptr};
     h->data.assign(static_cast<const unsigned char*>(buf),
                    static_cast<const unsigned char*>(buf) + env.bytes);
@@ -177,13 +190,17 @@ void remote_send_start(Request* req, int dest_world, const Envelope& env, const 
                            send_seq_of(s, dest_world)++,
                            env.bytes,
                            rt::location_version(dest_world),
-                           0};
+                           0,
+                           synchronous ? reinterpret_cast<std::uintptr_t>(req) : 0};
     req->bytes = env.bytes;
+    req->await_match = synchronous;
+    req->sending = true;
     bool rendezvous = synchronous || env.bytes > kEagerLimit;
     if (rt::net::transport_send(rt::pe_of(dest_world), &req->wire, sizeof req->wire, buf, env.bytes,
                                 rendezvous, req)) {
-        req->complete = true;
-    } else if (!req->complete) {
+        req->sending = false;
+        req->complete = !req->await_match;
+    } else if (req->sending) {
         req->in_flight = true;
         ++s.sends_in_flight;
         sent_from_here(req->owner->id);

@@ -7,8 +7,8 @@
 // predecessor has been matched into the queues. Two ranks on one PE skip the numbering while
 // nothing of theirs is in transit; when one of them has just migrated, a same-PE message can find
 // an earlier one still on its way, and then it takes a number and waits behind it too.
-// Protocol: eager up to kEagerLimit; rendezvous above it and for synchronous sends, so a
-// synchronous send completes exactly when the receiver has matched it and fetched the bytes.
+// Protocol: eager up to kEagerLimit; rendezvous above it and for synchronous sends. A synchronous
+// send completes once the receiver has matched it (sync_send.hpp), which a fetch alone is not.
 #pragma once
 
 #include <cstdint>
@@ -39,9 +39,10 @@ void remote_fetch_into(Request* recv, const Envelope& env, void* desc);
 
 // A same-PE send from `src_world` to `dest` while an earlier message of the pair may still be on
 // its way between PEs (see above): if so, copies the message into `dest`'s held messages behind
-// it and returns true (the send is complete); else returns false and the caller delivers.
+// it and returns true (the send is complete, unless `sync` names the synchronous send's request,
+// which then waits for the match); else returns false and the caller delivers.
 bool hold_behind_remote(RankState& sender, int src_world, rt::Rank* dest, RankState& ds, const Envelope& env,
-                        const void* buf);
+                        const void* buf, const Request* sync);
 
 // A message (kind `message`) for a rank that lives on this PE: matched in sequence order.
 // Returns true if it kept the rendezvous descriptor.

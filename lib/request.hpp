@@ -50,6 +50,10 @@ struct mosix_request {
     bool pooled = false;      // returns to the rank's pool when done
     bool user_freed = false;  // MPI_Request_free before completion: release on completion
     bool in_flight = false;   // counted in the owner's sends/fetches_in_flight until complete
+    // A send completes when the transport is done with its buffer (`sending` clears) and, if it is
+    // synchronous, when its receiver has matched it (`await_match` clears): lib/sync_send.hpp.
+    bool sending = false;
+    bool await_match = false;
     mosix::rt::Rank* owner = nullptr;
     MPI_Comm comm = MPI_COMM_NULL;  // whose error handler reports errors found at completion
 

@@ -25,6 +25,9 @@ enum class WireKind : std::uint32_t {
     pe_reserve = 11,
     pe_reserve_reply = 12,  // the answer to pe_reserve for rank dst_world: `bytes` 1 yes, 0 no
     program_data = 13,      // a migrating rank's copy of the program's globals (rendezvous)
+    // Rank dst_world's synchronous send request at address `seq` was matched by rank src_world
+    // (lib/sync_send.hpp).
+    send_matched = 14,
 };
 
 struct WireHeader {
@@ -41,6 +44,9 @@ struct WireHeader {
     // left), and keeps it for the rank's arrival if the sender knew more (the rank is on its way).
     std::uint32_t loc_version;
     std::uint32_t reserved;
+    // A synchronous send: the address of the sender's request, in the sender's memory, which the
+    // receiver names when it matches the message (kind send_matched). 0 for other sends.
+    std::uint64_t sync_request;
 };
 
 }  // namespace mosix::lib

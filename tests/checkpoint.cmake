@@ -34,6 +34,13 @@ add_test(NAME checkpoint.refused
                  $<TARGET_FILE:solver> refused $<TARGET_FILE:migration_big_heap>)
 set_tests_properties(checkpoint.solver_restart_pes checkpoint.refused PROPERTIES TIMEOUT 180 LABELS checkpoint)
 
+# Synchronous sends across a checkpoint and a restart, unmatched and just matched
+# (tests/migration/ssend_migrate.c, built by tests/migration.cmake).
+add_test(NAME checkpoint.ssend_restart
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/checkpoint/ssend_restart.sh $<TARGET_FILE:mosexec>
+                 $<TARGET_FILE:migration_ssend_migrate>)
+set_tests_properties(checkpoint.ssend_restart PROPERTIES TIMEOUT 300 LABELS checkpoint)
+
 add_test(NAME netns.checkpoint_restart_4_hosts
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/netns/checkpoint_across_hosts.sh $<TARGET_FILE:mosexec>
                  $<TARGET_FILE:solver>)

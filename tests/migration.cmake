@@ -13,6 +13,9 @@
 #                              moved there and back, every byte checked
 #   migration.datatypes_migrate.* tests/migration/datatypes_migrate.c: derived types, a receive
 #                              pending in one and a persistent send of one move with their rank
+#   migration.ssend_migrate.*  tests/migration/ssend_migrate.c: an MPI_Issend stays incomplete until
+#                              its receive matches, though its bytes move first (receiver or sender
+#                              migrates, forwarding); checkpoint/ssend_restart.sh adds checkpoints
 #   netns.migration_*          storm and solver with one PE per network-namespace host (root only)
 #
 # Not in the sanitizer build: there AddressSanitizer owns malloc, so a rank's heap is in the PE's
@@ -21,7 +24,7 @@ if(MOSIX_SANITIZE)
   return()
 endif()
 
-foreach(name storm big_heap datatypes_migrate)
+foreach(name storm big_heap datatypes_migrate ssend_migrate)
   mosix_test_program(migration ${CMAKE_CURRENT_SOURCE_DIR}/migration/${name}.c migration)
 endforeach()
 
@@ -50,6 +53,11 @@ mosix_migration_test(datatypes_migrate 8 2 "^datatypes_migrate ok: 8 ranks, 8 mi
                      migration_datatypes_migrate)
 mosix_migration_test(datatypes_migrate 7 3 "^datatypes_migrate ok: 7 ranks, 7 migrations$"
                      migration_datatypes_migrate)
+
+# Synchronous sends whose message moves unmatched (the receiver leaves, it is forwarded, the sender
+# leaves; checkpoints with one unmatched and one just matched) complete only at their match.
+mosix_migration_test(ssend_migrate 3 3 "^ssend_migrate ok: 5 scenarios$" migration_ssend_migrate)
+mosix_migration_test(ssend_migrate 5 4 "^ssend_migrate ok: 5 scenarios$" migration_ssend_migrate)
 
 foreach(p 2 3)
   add_test(NAME migration.solver.n64p${p}
