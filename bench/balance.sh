@@ -7,7 +7,9 @@
 #   1  2 PEs here, --imbalance 3 (the hot quarter of the plate costs 3x: PE 0 has twice PE 1's work)
 #   2  the same with the hot region wandering (--hot-moves 2000)
 #   3  4 PEs on two stand-in hosts (network namespaces, tests/netns/hosts.sh), 2 PEs on each
-#   4  the balanced solver on 2 PEs with a CPU hog pinned to core 0 (PE 0's core), and without it
+#   4  the balanced solver on 2 PEs with a CPU hog pinned to core 0 (PE 0's core), and without it:
+#      4a on the grid above (fine-grained: iterations far shorter than the kernel's time slices),
+#      4b on a 4096x2048 grid for 1500 iterations (coarse-grained), each with its own 1-PE run
 #   5  memory pressure: scenario 3's job with the second host's PEs moved into a memory cgroup
 #      limited to their RSS + 64 MiB, under the balancer's 512 MiB watermark; the -v log must show
 #      ranks leaving that host for memory
@@ -200,11 +202,6 @@ ref_sum=""
 best local "reference, 1 PE, imbalance 3" -n 64 --pes 1 "$solver" $grid --imbalance 3
 t1=$b_time
 [ -n "$ref_sum" ] || { note "the 1-PE reference runs failed: nothing to compare with"; exit 1; }
-t1_flat=n/a
-if want 4; then
-    best local "reference, 1 PE, balanced" -n 64 --pes 1 "$solver" $grid
-    t1_flat=$b_time
-fi
 
 # ---- 1 and 2: 2 PEs on this host ----
 ideal2=$(divide "$t1" "$(min 2 "$cores")")
@@ -354,21 +351,38 @@ if [ -n "$prefix" ]; then
 fi
 
 # ---- 4: a CPU hog on core 0 ----
-t_nohog=n/a speedup=-
-if ! want 4; then
-    :
-elif command -v taskset >/dev/null; then
-    best local "scenario 4, no hog" -n 64 --pes 2 --lb off "$solver" $grid
+# hog_scenario ID TEXT — the balanced solver ($grid) on 1 PE (the ideal's work), on 2 PEs without
+# the hog, then off/refine/greedy with it; a row, and a line for the notes under the table.
+: >"$tmp/hog.report"
+hog_scenario() {
+    best local "scenario $1, 1 PE, balanced" -n 64 --pes 1 "$solver" $grid
+    t1h=$b_time
+    best local "scenario $1, no hog" -n 64 --pes 2 --lb off "$solver" $grid
     t_nohog=$b_time
     taskset -c 0 sh -c 'while :; do :; done' &
     hog=$!
     # Half of core 0 is the hog's: the PEs have the cores less a half.
-    scenario 4 "balanced, CPU hog on core 0 (taskset -c 0)" 2 local \
-        "$(awk -v t="$t1_flat" -v c="$(min 2 "$cores")" 'BEGIN { if (t == "n/a") print "n/a"; else printf "%.2f\n", t / (c - 0.5) }')"
+    scenario "$1" "$2" 2 local \
+        "$(awk -v t="$t1h" -v c="$(min 2 "$cores")" 'BEGIN { if (t == "n/a") print "n/a"; else printf "%.2f\n", t / (c - 0.5) }')"
     kill -KILL "$hog" 2>/dev/null
     wait "$hog" 2>/dev/null
     hog=""
     speedup=$(awk -v o="$t_off" -v r="$t_refine" 'BEGIN { if (o == "n/a" || r == "n/a") print "-"; else printf "%.2fx\n", o / r }')
+    echo "scenario $1: $grid: 1 PE $t1h s; 2 PEs without the hog $t_nohog s (--lb off); with the hog, refine over off: $speedup" >>"$tmp/hog.report"
+}
+if ! want 4; then
+    :
+elif command -v taskset >/dev/null; then
+    # 4a, fine-grained: an iteration of a PE's 32 ranks takes about 0.5 ms, far less than the time
+    # slices the kernel gives the hog and PE 0 in turn (milliseconds), so every iteration waits
+    # for PE 0's next slice however few ranks it keeps: the limit of what moving ranks can do.
+    hog_scenario 4a "balanced, CPU hog on core 0, fine-grained"
+    # 4b, coarse-grained: 8x the cells, iterations of several milliseconds, as codes that are
+    # worth spreading over cores have them. Its own checksum (another grid): the 1-PE run sets it.
+    saved_grid=$grid saved_sum=$ref_sum
+    grid="--nx 4096 --ny 2048 --iters 1500 --tol 0" ref_sum=""
+    hog_scenario 4b "balanced, CPU hog on core 0, 4096x2048"
+    grid=$saved_grid ref_sum=$saved_sum
 else
     skip_row "4 balanced, CPU hog on core 0" 2 "no taskset (util-linux)"
 fi
@@ -376,16 +390,16 @@ fi
 # ---- the table ----
 printf '%s, %s cores, %s, load average at start %s (1, 5, 15 min)\n' "$(date -u +%Y-%m-%d)" "$cores" "$(uname -r)" "$load"
 printf 'solver %s, 64 ranks, --lb-period %s; seconds (the solver'"'"'s loop), best of %s\n' "$grid" "$period" "$REPEAT"
-printf 'reference, 64 ranks on 1 PE: %s s with --imbalance 3, %s s balanced; checksum %s\n\n' "$t1" "$t1_flat" "$ref_sum"
+printf 'reference, 64 ranks on 1 PE: %s s with --imbalance 3; checksum %s\n\n' "$t1" "$ref_sum"
 printf '| %-50s | %3s | %7s | %-14s | %-14s | %7s | %5s | %6s | %6s |\n' scenario PEs off "refine (moves)" \
     "greedy (moves)" ideal "off/i" "ref/i" "gre/i"
 printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ---------------------------------------------------- ----- --------- \
     ---------------- ---------------- --------- ------- -------- --------
 cat "$rows"
 echo
-echo "ideal: the 1-PE time over min(PEs, cores) (scenario 4: over the cores less the hog's half core)."
+echo "ideal: the 1-PE time over min(PEs, cores) (scenario 4: its own 1-PE time over the cores less the hog's half core)."
 want 3 && [ "$cores" -lt 4 ] && echo "scenario 3: 4 PEs on $cores cores: the PEs share cores (not bound), as the OS schedules them."
-want 4 && echo "scenario 4: without the hog $t_nohog s (--lb off); refine over off with the hog: $speedup"
+cat "$tmp/hog.report"
 cat "$tmp/mem.report"
 echo "whole run: $(($(date +%s) - start)) s, load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$failures" = 0 ] || { echo "balance.sh: $failures failed runs (see above)"; exit 1; }

@@ -40,9 +40,9 @@ done
 [ -f "$d/checkpoint.txt" ] &&
     awk -F'|' '$2 ~ / x / && $5 ~ /[0-9]/ { print $3 + 0, $5 + 0, $8 + 0, $9 + 0, $4 + 0 }' "$d/checkpoint.txt" \
         >"$d/checkpoint.dat"
-# balance.dat: SCENARIO OFF REFINE GREEDY IDEAL (seconds; rows balance.sh could run)
+# balance.dat: SCENARIO OFF REFINE GREEDY IDEAL (seconds; rows balance.sh could run; SCENARIO 1, 4a, ...)
 [ -f "$d/balance.txt" ] &&
-    awk -F'|' '$2 ~ /^ [0-9] / && $4 ~ /[0-9]/ { split($2, s, " "); print s[1], $4 + 0, $5 + 0, $6 + 0, $7 + 0 }' \
+    awk -F'|' '$2 ~ /^ [0-9][a-z]? / && $4 ~ /[0-9]/ { split($2, s, " "); print s[1], $4 + 0, $5 + 0, $6 + 0, $7 + 0 }' \
         "$d/balance.txt" >"$d/balance.dat"
 
 # ---- plots ----
@@ -163,7 +163,7 @@ if have "$d/balance.dat"; then
         echo "set grid ytics; set key top right; set style data histograms; set style histogram clustered gap 1"
         echo "set style fill solid 0.8 border -1; set ylabel 'solver time (s)'; set yrange [0:*]; set offsets 0.5, 0.5, graph 0.2, 0"
         echo "set title 'load balancer, solver with 64 ranks (the scenarios of the table below)'"
-        echo "plot 'data/balance.dat' using 2:xtic(sprintf('scenario %d', \$1)) title 'off', '' using 3 title 'refine', '' using 4 title 'greedy', '' using 5 title 'ideal'"
+        echo "plot 'data/balance.dat' using 2:xtic(sprintf('scenario %s', stringcolumn(1))) title 'off', '' using 3 title 'refine', '' using 4 title 'greedy', '' using 5 title 'ideal'"
     } >"$d/balance.gp"
     draw balance.gp
 fi

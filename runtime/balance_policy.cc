@@ -402,9 +402,9 @@ bool Round::take_target(const std::vector<std::size_t>& target, const std::vecto
 void Round::balance_refine() {
     // Every move lowers the busiest PE's time and leaves the PE it goes to below that old time, so
     // the sorted list of PE times falls strictly with each move: no cycle, no A -> B -> A.
-    while (budget() > 0) {
+    for (double limit = params_.tolerance; budget() > 0; limit = params_.settle) {
         double m = makespan(), ideal_t = ideal();
-        if (ideal_t <= 0.0 || m <= ideal_t * (1 + params_.tolerance) * (1 + kEps)) return;
+        if (ideal_t <= 0.0 || m <= ideal_t * (1 + limit) * (1 + kEps)) return;
         std::size_t p = 0;
         bool found = false;
         for (std::size_t i = 0; i < pes_.size(); ++i)
@@ -457,6 +457,8 @@ bool bad(double v) { return std::isnan(v); }
 std::string validate(const Snapshot& s, const Params& p) {
     if (bad(p.tolerance) || p.tolerance < 0 || std::isinf(p.tolerance))
         return "tolerance must be a finite number >= 0";
+    if (bad(p.settle) || p.settle < 0 || p.settle > p.tolerance)
+        return "settle must be between 0 and the tolerance";
     if (bad(p.cost.latency_s) || p.cost.latency_s < 0 || std::isinf(p.cost.latency_s))
         return "migration latency must be a finite number >= 0";
     if (!(p.cost.same_host_bytes_per_s > 0) || !(p.cost.other_host_bytes_per_s > 0))

@@ -97,10 +97,17 @@ struct MigrationCost {
 };
 
 struct Params {
-    // Balance only if the makespan is more than this fraction above the ideal (0.10 = 10%); refine
-    // stops as soon as it is within it. Also the slack that lets ranks stay put under the greedy
-    // policy: a PE whose time is within it of the ideal keeps all its ranks.
+    // Balance only if the makespan is more than this fraction above the ideal (0.10 = 10%). Also
+    // the slack that lets ranks stay put under the greedy policy: a PE whose time is within it of
+    // the ideal keeps all its ranks.
     double tolerance = 0.10;
+    // Once refine acts, it goes on until the makespan is within this fraction of the ideal (or no
+    // move pays, or the round's moves run out): hysteresis with two thresholds. Stopping at the
+    // trigger would leave a job that was clearly out of balance just inside it, up to `tolerance`
+    // slower than it needs to be (a PE sharing its core with a CPU hog kept 23 of 64 ranks where
+    // 21 was right); a balanced job is judged against `tolerance` again, so noise below it still
+    // moves nothing. 0 <= settle <= tolerance.
+    double settle = 0.03;
     MigrationCost cost;
     // The planning horizon, normally the balance period: a load move must save more time over it
     // than it costs. Greedy's rebalance as a whole, taking the makespan from M to M', saves
@@ -130,7 +137,8 @@ enum class Policy {
     // Incremental, a few moves per round: take the PE with the highest predicted time, move the
     // rank and pick the destination whose move saves the most (time saved over the horizon less
     // the move's cost, so at equal effect the smaller rank goes) while the destination stays below
-    // the old time; repeat until within tolerance, no move pays, or max_moves.
+    // the old time; start only above `tolerance`, then repeat until within `settle`, no move pays,
+    // or max_moves.
     refine,
 };
 

@@ -34,6 +34,7 @@ struct Balancer {
     std::uint64_t last_slept = 0;
     bool contended = false;
     bool wanted_before = false;        // the last decision wanted to move ranks off this PE
+    bool settling = false;             // the last round used all its moves and had not settled
     int cpu = -1;                      // the one CPU this PE is bound to, or -1
     std::uint64_t last_core_busy = 0;  // core_busy_ns(cpu) at the last measurement
     double tsc_per_s = 2e9;            // refined at every measurement
@@ -223,6 +224,9 @@ void balance_now() {
     // Each PE decides alone, on its own fresh figures and the others' gossiped ones, which lag and
     // swing with the program's phases: ask for more imbalance than the collective plan does.
     params.tolerance = 0.12;
+    // The last round ran out of moves before it settled: this one goes on from where it stopped,
+    // without asking for the trigger's imbalance again.
+    if (b.settling) params.tolerance = params.settle;
     balance::Plan plan = balance::plan(
         s, params, b.config.mode == BalanceMode::greedy ? balance::Policy::greedy : balance::Policy::refine);
     if (!plan.ok()) {
@@ -239,8 +243,9 @@ void balance_now() {
     });
     // Act only on an imbalance seen in two decisions in a row: one noisy period moves nothing.
     // A drain is an order, not a measurement: at once.
-    bool act = wants && (b.wanted_before || drains);
+    bool act = wants && (b.wanted_before || drains || b.settling);
     b.wanted_before = wants && !act;
+    b.settling = false;
     if (!act) return;
     int moves = 0;
     // One rank per PE: only to a PE the gossip says is empty (the destination has the last word).
@@ -255,6 +260,7 @@ void balance_now() {
     }
     // Let the moves land and the gossip catch up before judging again.
     if (moves) b.next_balance += ticks_after(2 * b.config.period_s);
+    b.settling = moves >= params.max_moves;
 }
 
 }  // namespace
@@ -293,6 +299,7 @@ void balancer_start(const BalancerConfig& config) {
     b.share_samples = 0;
     b.contended = false;
     b.wanted_before = false;
+    b.settling = false;
     b.last_slept = pe_slept_ns();
     cpu_set_t allowed;
     b.cpu =

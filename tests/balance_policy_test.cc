@@ -165,6 +165,39 @@ TEST(BalancePolicy, BalancedInputGivesNoMoves) {
 // Speed counts: with speeds 1.0 and 0.5 (PE 1 a slower core), 12 equal
 // ranks split 8 and 4, so both PEs need the same time; with speeds 1, 1, 0.5 and 10 equal ranks,
 // the slow PE holds 2 (a fifth: its share of the total speed 2.5), the others 4 each.
+// Hysteresis with two thresholds: refine starts only above the tolerance, then goes on until the
+// makespan is within `settle` of the ideal. A PE that shares its core with a CPU hog (speed 0.5
+// next to 1.0) should hold a third of 64 equal ranks: 21 (times 42 and 43, ideal 42.7).
+TEST(BalancePolicy, RefineStartsAboveTheToleranceAndSettlesNearTheIdeal) {
+    auto hogged = [](int on_slow) {
+        Job job;
+        job.pe(0, 0, 0.5).pe(1, 0, 1.0);
+        for (int r = 0; r < 64; ++r) job.rank(r, r < on_slow ? 0 : 1, 1.0);
+        return job;
+    };
+    // 24 ranks on the slow PE: 12.5% above the ideal, beyond the 10% tolerance. Refine settles at 21.
+    Job clearly = hogged(24);
+    bp::Plan plan = bp::plan(clearly.s, loose(), bp::Policy::refine);
+    ASSERT_TRUE(plan.ok()) << plan.error;
+    EXPECT_EQ(3u, plan.moves.size()) << describe(plan);
+    EXPECT_EQ(21, ranks_per_pe(bp::apply(clearly.s, plan))[0]) << describe(plan);
+    EXPECT_LE(plan.makespan_after, 1.03 * plan.ideal) << describe(plan);
+    // With settle at the tolerance it stops just inside the trigger, at 23: what it used to do.
+    bp::Params at_trigger = loose();
+    at_trigger.settle = at_trigger.tolerance;
+    plan = bp::plan(clearly.s, at_trigger, bp::Policy::refine);
+    ASSERT_TRUE(plan.ok()) << plan.error;
+    EXPECT_EQ(23, ranks_per_pe(bp::apply(clearly.s, plan))[0]) << describe(plan);
+    // 23 ranks there: 7.8% above the ideal, within the tolerance. Nothing moves, under either policy.
+    Job within = hogged(23);
+    for (bp::Policy policy : kPolicies) {
+        SCOPED_TRACE(name(policy));
+        plan = bp::plan(within.s, loose(), policy);
+        ASSERT_TRUE(plan.ok()) << plan.error;
+        EXPECT_TRUE(plan.moves.empty()) << describe(plan);
+    }
+}
+
 TEST(BalancePolicy, SlowerPeGetsWorkInProportionToItsSpeed) {
     for (bp::Policy policy : kPolicies) {
         SCOPED_TRACE(name(policy));
@@ -552,6 +585,11 @@ TEST(BalancePolicy, BadInputIsRefused) {
     p = loose();
     p.cost.other_host_bytes_per_s = 0;
     refused(good.s, p, "bandwidth");
+    p = loose();
+    p.settle = p.tolerance * 2;
+    refused(good.s, p, "settle");
+    p.settle = -0.01;
+    refused(good.s, p, "settle");
 
     // An empty job, or one with no PE able to take ranks, is not an error: there is nothing to do.
     EXPECT_TRUE(bp::plan_greedy(bp::Snapshot{}, loose()).ok());
