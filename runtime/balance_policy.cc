@@ -20,6 +20,12 @@ namespace {
 // Relative slack for comparing predicted times: sums of the same figures taken in a different
 // order differ in the last bits, and such a difference must never decide a move.
 constexpr double kEps = 1e-9;
+// Refine: moves whose gain is within this fraction of the best one's are equally good, and the
+// rank's traffic decides among them (see balance_refine). Half: beside a CPU hog the measured
+// loads of a stencil's equal ranks spread over 1.5x from one period to the next.
+constexpr double kNearGain = 0.5;
+
+bool same(double a, double b) { return std::abs(a - b) <= kEps * std::max({1.0, std::abs(a), std::abs(b)}); }
 
 std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 std::string format(const char* fmt, ...) {
@@ -55,6 +61,7 @@ public:
         std::sort(pes_.begin(), pes_.end(), [](auto& a, auto& b) { return a.pe < b.pe; });
         std::sort(ranks_.begin(), ranks_.end(), [](auto& a, auto& b) { return a.rank < b.rank; });
         for (std::size_t i = 0; i < pes_.size(); ++i) pos_of_pe_[pes_[i].pe] = i;
+        for (std::size_t r = 0; r < ranks_.size(); ++r) pos_of_rank_[ranks_[r].rank] = r;
         fresh_.resize(pes_.size());
         for (std::size_t i = 0; i < pes_.size(); ++i) fresh_[i] = !(pes_[i].age_s > p.max_figure_age_s);
         at_.resize(ranks_.size());
@@ -152,6 +159,18 @@ private:
     bool fits(const std::map<int, std::uint64_t>& free, std::size_t r, std::size_t q) const {
         return host(q) == host(at_[r]) || room(free, host(q), ranks_[r].memory_bytes);
     }
+    // Bytes rank r sent lately to ranks on PE q (index into pes_), each peer where the plan has
+    // it now: a peer in this snapshot at its planned PE, any other at the PE it was seen on.
+    double bytes_to(std::size_t r, std::size_t q) const {
+        double n = 0.0;
+        for (const RankFigures::Peer& t : ranks_[r].traffic) {
+            if (t.rank < 0) continue;
+            auto planned = pos_of_rank_.find(t.rank);
+            bool there = planned != pos_of_rank_.end() ? at_[planned->second] == q : t.pe == pes_[q].pe;
+            if (there) n += t.bytes;
+        }
+        return n;
+    }
     double cost(std::size_t r, std::size_t q) const {
         return params_.cost.seconds(ranks_[r].memory_bytes, host(q) == host(at_[r]));
     }
@@ -211,6 +230,7 @@ private:
     std::vector<PeFigures> pes_;
     std::vector<RankFigures> ranks_;
     std::map<int, std::size_t> pos_of_pe_;
+    std::map<int, std::size_t> pos_of_rank_;
     std::vector<bool> fresh_;
     std::vector<std::size_t> at_;             // rank -> PE position, as moves are planned
     std::vector<double> work_;                // rank -> work units per second (fixed)
@@ -412,9 +432,9 @@ void Round::balance_refine() {
         double tp = time_of(p);
         struct Choice {
             std::size_t r, q;
-            double gain, newmax;
+            double gain, newmax, locality;
         };
-        std::optional<Choice> best;
+        std::vector<Choice> choices;
         for (std::size_t r = 0; r < ranks_.size(); ++r) {
             if (at_[r] != p || !movable(r)) continue;
             for (std::size_t q = 0; q < pes_.size(); ++q) {
@@ -426,11 +446,23 @@ void Round::balance_refine() {
                 // the move costs: bigger ranks cost more, so at equal effect the smaller one goes.
                 double gain = params_.horizon_s * (tp - newmax) / tp - cost(r, q);
                 if (gain <= 0.0) continue;
-                bool better = !best || gain > best->gain * (1 + kEps) ||
-                              (gain >= best->gain * (1 - kEps) &&
-                               ranks_[r].memory_bytes < ranks_[best->r].memory_bytes);
-                if (better) best = Choice{r, q, gain, newmax};
+                choices.push_back(Choice{r, q, gain, newmax, bytes_to(r, q) - bytes_to(r, p)});
             }
+        }
+        // Of the moves that help about as much as the best one (kNearGain), the rank that talks
+        // most to where it goes and least to where it is; then the bigger gain; at equal effect
+        // the smaller rank goes.
+        const Choice* best = nullptr;
+        double top = 0.0;
+        for (const Choice& c : choices) top = std::max(top, c.gain);
+        for (const Choice& c : choices) {
+            if (c.gain < top * (1 - kNearGain)) continue;
+            bool better =
+                !best || (!same(c.locality, best->locality) && c.locality > best->locality) ||
+                (same(c.locality, best->locality) &&
+                 ((!same(c.gain, best->gain) && c.gain > best->gain) ||
+                  (same(c.gain, best->gain) && ranks_[c.r].memory_bytes < ranks_[best->r].memory_bytes)));
+            if (better) best = &c;
         }
         if (!best) {
             notes_.push_back(format(
@@ -441,12 +473,16 @@ void Round::balance_refine() {
         std::string from = pe_text(p);
         std::size_t r = best->r, q = best->q;
         double tq = time_of(q), cost_s = cost(r, q);
+        auto there = static_cast<std::uint64_t>(bytes_to(r, q)),
+             here = static_cast<std::uint64_t>(bytes_to(r, p));
         move(r, q, MoveKind::balance, "");
         moves_.back().reason = format(
             "%s vs PE %d time %.2f (speed %.2f): rank %d (work %.2f) moves; predicted makespan %.2f -> %.2f "
-            "(ideal %.2f), saves %.3g s over %.3g s, costs %.3g s",
+            "(ideal %.2f), saves %.3g s over %.3g s, costs %.3g s; it sent %s to ranks there, %s to ranks "
+            "here",
             from.c_str(), pes_[q].pe, tq, pes_[q].speed, ranks_[r].rank, work_[r], m, makespan(), ideal_t,
-            best->gain + cost_s, params_.horizon_s, cost_s);
+            best->gain + cost_s, params_.horizon_s, cost_s, bytes_text(there).c_str(),
+            bytes_text(here).c_str());
     }
 }
 
@@ -483,6 +519,9 @@ std::string validate(const Snapshot& s, const Params& p) {
         if (bad(r.cpu_load) || std::isinf(r.cpu_load) || r.cpu_load < 0)
             return format("rank %d: cpu_load must be a finite number >= 0", r.rank);
         if (!(r.since_move_s >= 0)) return format("rank %d: since_move_s must be >= 0", r.rank);
+        for (const RankFigures::Peer& t : r.traffic)
+            if (bad(t.bytes) || std::isinf(t.bytes) || t.bytes < 0)
+                return format("rank %d: traffic bytes must be a finite number >= 0", r.rank);
     }
     return "";
 }

@@ -35,6 +35,7 @@
 // Thread safety: the functions only read their arguments; call them from anywhere.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -74,6 +75,16 @@ struct RankFigures {
     std::uint64_t memory_bytes = 0;
     // Seconds since it last moved; infinity if it never did.
     double since_move_s = std::numeric_limits<double>::infinity();
+    // Bytes it sent lately to each of the ranks it talks to most (runtime/rank_traffic.hpp), with
+    // the PE each peer was on (peer -1: an empty slot). A peer listed in the snapshot counts where
+    // the plan puts it. Refine moves, of ranks whose moves help about as much, the one that talks
+    // most to where it goes and least to where it is, so neighbours end up together.
+    struct Peer {
+        int rank = -1;
+        int pe = -1;
+        double bytes = 0;
+    };
+    std::array<Peer, 4> traffic{};
 };
 
 // The whole job as one PE sees it at a decision point.
@@ -136,7 +147,10 @@ enum class Policy {
     greedy,
     // Incremental, a few moves per round: take the PE with the highest predicted time, move the
     // rank and pick the destination whose move saves the most (time saved over the horizon less
-    // the move's cost, so at equal effect the smaller rank goes) while the destination stays below
+    // the move's cost; of moves within a factor of two of the best, the rank that sends most to
+    // ranks at the destination and least to ranks here, so a stencil's strips peel off at their
+    // boundary instead of scattering; at equal effect the smaller rank goes) while the destination stays
+    // below
     // the old time; start only above `tolerance`, then repeat until within `settle`, no move pays,
     // or max_moves.
     refine,

@@ -149,6 +149,7 @@ void measure(std::uint64_t now) {
         b.load[k] = fresh ? now_load : 0.5 * b.load[k] + 0.5 * now_load;
         b.measured[k] = 1;
         b.last_ticks[k] = r->run_ticks;
+        r->traffic.decay();
         pe_load += b.load[k];
     }
     b.last_tsc = now;
@@ -331,7 +332,12 @@ balance::RankFigures rank_figures(int rank) {
     f.pe = this_pe();
     if (static_cast<std::size_t>(rank) < b.load.size()) f.cpu_load = b.load[static_cast<std::size_t>(rank)];
     f.memory_bytes = rank_memory(rank);
-    f.since_move_s = since_move(rank_control_block(rank), seconds(wall_ns()));
+    const Rank* r = rank_control_block(rank);
+    f.since_move_s = since_move(r, seconds(wall_ns()));
+    for (int i = 0; i < RankTraffic::kSlots && i < static_cast<int>(f.traffic.size()); ++i)
+        if (int peer = r->traffic.peer[i]; peer >= 0 && peer < world_size())
+            f.traffic[static_cast<std::size_t>(i)] = {peer, pe_of(peer),
+                                                      static_cast<double>(r->traffic.bytes[i])};
     return f;
 }
 

@@ -194,6 +194,7 @@ bool rank_arrived(Rank* r, bool has_heap) noexcept {
                    pe().slots.stack_size();
     r->stack_size = pe().slots.stack_size();
     r->run_ticks = 0;  // load is measured afresh on every PE
+    r->traffic.clear();
     r->arrived_at = static_cast<double>(wall_ns()) * 1e-9;
     ++pe().live_ranks;
     make_runnable(r);

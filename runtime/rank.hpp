@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "rank_traffic.hpp"
+
 namespace mosix::rt {
 
 enum class RankState : std::uint8_t {
@@ -45,6 +47,8 @@ struct Rank {
     // and when the rank arrived here (monotonic seconds; hysteresis for the balancer).
     std::uint64_t run_ticks = 0;
     double arrived_at = 0;
+    // Bytes it sent to the ranks it talks to most, lately (rank_traffic.hpp): which to move together.
+    RankTraffic traffic;
     // Set when the rank was rebuilt from a checkpoint (mosexec --restart), for the library call
     // it was suspended in to see; cleared by that call.
     bool restored = false;
