@@ -237,6 +237,16 @@ void balance_now() {
     // With balancing off, a drained PE still empties itself (the operator's order), nothing more.
     if (b.config.mode == BalanceMode::off)
         std::erase_if(plan.moves, [](const balance::Move& m) { return m.kind != balance::MoveKind::drain; });
+    // A PE that took in ranks lately sends none away for load until they have settled in: their
+    // sender may not be done, and the figures (this PE's share of its core, the sender's gossip)
+    // still swing with the move. Without this, two PEs on a noisy machine handed ranks back and
+    // forth (scenario 1 of bench/balance.sh: ranks 0-2 went PE 0 -> 1 -> 0 within 2 s).
+    bool took_in_lately = std::any_of(s.ranks.begin(), s.ranks.end(), [&](const balance::RankFigures& r) {
+        return r.rank < world_size() && r.since_move_s < params.min_residence_s;
+    });
+    if (took_in_lately)
+        std::erase_if(plan.moves,
+                      [](const balance::Move& m) { return m.kind == balance::MoveKind::balance; });
     bool wants = std::any_of(plan.moves.begin(), plan.moves.end(),
                              [](const balance::Move& m) { return m.from_pe == this_pe(); });
     bool drains = std::any_of(plan.moves.begin(), plan.moves.end(), [](const balance::Move& m) {
@@ -375,7 +385,7 @@ bool core_contended() noexcept { return b.contended; }
 balance::Params balancer_params() {
     balance::Params p;
     p.horizon_s = std::max(5.0, 5 * b.config.period_s);
-    p.min_residence_s = 3 * b.config.period_s;
+    p.min_residence_s = 6 * b.config.period_s;
     p.memory_watermark_bytes = b.config.memory_low;
     p.max_figure_age_s = std::max(2.0, 6 * b.config.gossip_period_s);
     return p;

@@ -118,7 +118,11 @@ double core_share(std::uint64_t period_ns, std::uint64_t own_cpu_ns, std::uint64
     double rest = static_cast<double>(period_ns > own_cpu_ns ? period_ns - own_cpu_ns : 0);
     rest = std::max(rest, 0.02 * static_cast<double>(period_ns));  // a PE that used it all: still judge
     double u = std::min(3.0, static_cast<double>(others_ns) / rest);
-    return 1.0 / (1.0 + u);
+    // What the others did take while this PE wanted the core is a floor: a PE busy all period
+    // leaves no rest to fill, and then a tick of a kernel thread (/proc/stat counts in 10 ms
+    // ticks) would read as a CPU-bound program and halve its share.
+    double lost = static_cast<double>(others_ns) / static_cast<double>(period_ns);
+    return std::max(1.0 / (1.0 + u), 1.0 - lost);
 }
 
 std::uint64_t available_memory() noexcept {

@@ -77,7 +77,9 @@ std::optional<std::uint64_t> core_busy_ns(int cpu) noexcept;
 // figures: the CPU it used, and what everything else on the core used in the rest of the period.
 // The kernel's fair scheduler splits a core evenly among those that want it, so other programs
 // that filled the time this PE left (u = other / rest, 1 for one CPU-bound program) leave it
-// 1 / (1 + u) when it competes — however little it happened to use this period.
+// 1 / (1 + u) when it competes — however little it happened to use this period. It never counts
+// for less than what the others left it (1 - other / period): others that did not fill the rest
+// want no more, and a PE that used it all is not judged on the crumbs that were left.
 double core_share(std::uint64_t period_ns, std::uint64_t own_cpu_ns, std::uint64_t others_ns) noexcept;
 
 // Bytes this PE can still allocate: the smaller of the host's MemAvailable (/proc/meminfo) and the

@@ -350,8 +350,11 @@ TEST(CoreShare, OtherProgramsFillingTheRestLeaveHalf) {
     // One CPU-bound program took all the time the PE left: half, however little the PE used.
     EXPECT_DOUBLE_EQ(0.5, mosix::rt::core_share(kSecond, kSecond / 5, kSecond * 4 / 5));
     EXPECT_DOUBLE_EQ(0.5, mosix::rt::core_share(kSecond, kSecond / 2, kSecond / 2));
-    // A program that took half of what was left: two thirds.
-    EXPECT_NEAR(2.0 / 3, mosix::rt::core_share(kSecond, kSecond / 2, kSecond / 4), 1e-12);
+    // A program that took half of what was left wants no more than that: the PE keeps the rest.
+    EXPECT_DOUBLE_EQ(0.75, mosix::rt::core_share(kSecond, kSecond / 2, kSecond / 4));
+    // A PE busy all period and one 10 ms tick of a kernel thread: still (nearly) all of the core,
+    // not the half a program that filled the rest would leave it.
+    EXPECT_DOUBLE_EQ(0.99, mosix::rt::core_share(kSecond, kSecond * 99 / 100, kSecond / 100));
     // Beyond three programs' worth it stops falling (a bound, not a measurement), and an empty
     // period says nothing.
     EXPECT_DOUBLE_EQ(0.25, mosix::rt::core_share(kSecond, kSecond / 2, 10 * kSecond));
