@@ -356,6 +356,19 @@ TEST(Errors, MemoryAddressesAndSplitType) {
         EXPECT_EQ(MPI_ERR_COMM, MPI_Comm_split_type(12345, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &c));
         EXPECT_EQ(MPI_COMM_WORLD, c);
         EXPECT_EQ(MPI_ERR_INFO, MPIX_Migrate(static_cast<MPI_Info>(5)));
+        MPI_Comm d = MPI_COMM_NULL;
+        EXPECT_EQ(MPI_ERR_INFO, MPI_Comm_dup_with_info(MPI_COMM_WORLD, static_cast<MPI_Info>(5), &d));
+        EXPECT_EQ(MPI_ERR_ARG, MPI_Comm_dup_with_info(MPI_COMM_WORLD, MPI_INFO_NULL, nullptr));
+        EXPECT_EQ(MPI_ERR_COMM, MPI_Comm_dup_with_info(12345, MPI_INFO_NULL, &d));
+        EXPECT_EQ(MPI_COMM_NULL, d);
+        ASSERT_EQ(MPI_SUCCESS, MPI_Comm_dup_with_info(MPI_COMM_WORLD, MPI_INFO_NULL, &d));
+        MPI_Info none = MPI_INFO_NULL;
+        int nkeys = -1;
+        ASSERT_EQ(MPI_SUCCESS, MPI_Comm_get_info(d, &none));
+        MPI_Info_get_nkeys(none, &nkeys);
+        EXPECT_EQ(0, nkeys);  // MPI_INFO_NULL: no hints
+        MPI_Info_free(&none);
+        MPI_Comm_free(&d);
     };
     EXPECT_EQ(0, run_returning(2, body));
 }

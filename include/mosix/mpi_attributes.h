@@ -96,9 +96,11 @@ int MPI_Info_delete(MPI_Info info, const char* key);
 int MPI_Info_dup(MPI_Info info, MPI_Info* newinfo);
 int MPI_Info_free(MPI_Info* info);
 /* A communicator's hints: MPI_Comm_set_info keeps the keys, MPI_Comm_get_info returns a new Info
- * with them (MPI_Comm_dup copies them). None changes what mosix does. */
+ * with them (MPI_Comm_dup copies them; MPI_Comm_dup_with_info gives the duplicate those of `info`
+ * instead, none for MPI_INFO_NULL). None changes what mosix does. */
 int MPI_Comm_set_info(MPI_Comm comm, MPI_Info info);
 int MPI_Comm_get_info(MPI_Comm comm, MPI_Info* info_used);
+int MPI_Comm_dup_with_info(MPI_Comm comm, MPI_Info info, MPI_Comm* newcomm);
 
 /* ---- user error classes, codes and strings --------------------------------------------------- */
 
@@ -148,6 +150,7 @@ int PMPI_Info_dup(MPI_Info info, MPI_Info* newinfo);
 int PMPI_Info_free(MPI_Info* info);
 int PMPI_Comm_set_info(MPI_Comm comm, MPI_Info info);
 int PMPI_Comm_get_info(MPI_Comm comm, MPI_Info* info_used);
+int PMPI_Comm_dup_with_info(MPI_Comm comm, MPI_Info info, MPI_Comm* newcomm);
 int PMPI_Add_error_class(int* errorclass);
 int PMPI_Add_error_code(int errorclass, int* errorcode);
 int PMPI_Add_error_string(int errorcode, const char* string);

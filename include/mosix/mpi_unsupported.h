@@ -353,7 +353,7 @@ typedef struct mosix_t_session* MPI_T_pvar_session;
 #define MPI_T_ERR_INVALID_NAME 73
 #endif
 
-/* ---- the calls (184 of MPI-3.1's 407) ------------------------------------------------------ */
+/* ---- the calls (183 of MPI-3.1's 407) ------------------------------------------------------ */
 int MPI_Accumulate(const void* origin_addr, int origin_count, MPI_Datatype origin_datatype, int target_rank,
                    MPI_Aint target_disp, int target_count, MPI_Datatype target_datatype, MPI_Op op,
                    MPI_Win win);
@@ -368,7 +368,6 @@ int MPI_Comm_accept(const char* port_name, MPI_Info info, int root, MPI_Comm com
 int MPI_Comm_connect(const char* port_name, MPI_Info info, int root, MPI_Comm comm, MPI_Comm* newcomm);
 int MPI_Comm_disconnect(MPI_Comm* comm);
 int MPI_Comm_idup(MPI_Comm comm, MPI_Comm* newcomm, MPI_Request* request);
-int MPI_Comm_dup_with_info(MPI_Comm comm, MPI_Info info, MPI_Comm* newcomm);
 int MPI_Comm_get_parent(MPI_Comm* parent);
 int MPI_Comm_join(int fd, MPI_Comm* intercomm);
 int MPI_Comm_spawn(const char* command, char* argv[], int maxprocs, MPI_Info info, int root, MPI_Comm comm,
@@ -623,7 +622,6 @@ int PMPI_Comm_accept(const char* port_name, MPI_Info info, int root, MPI_Comm co
 int PMPI_Comm_connect(const char* port_name, MPI_Info info, int root, MPI_Comm comm, MPI_Comm* newcomm);
 int PMPI_Comm_disconnect(MPI_Comm* comm);
 int PMPI_Comm_idup(MPI_Comm comm, MPI_Comm* newcomm, MPI_Request* request);
-int PMPI_Comm_dup_with_info(MPI_Comm comm, MPI_Info info, MPI_Comm* newcomm);
 int PMPI_Comm_get_parent(MPI_Comm* parent);
 int PMPI_Comm_join(int fd, MPI_Comm* intercomm);
 int PMPI_Comm_spawn(const char* command, char* argv[], int maxprocs, MPI_Info info, int root, MPI_Comm comm,

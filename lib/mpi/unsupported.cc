@@ -24,7 +24,6 @@ const char* const kCalls[] = {
     "MPI_Comm_connect",
     "MPI_Comm_disconnect",
     "MPI_Comm_idup",
-    "MPI_Comm_dup_with_info",
     "MPI_Comm_get_parent",
     "MPI_Comm_join",
     "MPI_Comm_spawn",
@@ -263,26 +262,21 @@ __attribute__((weak)) int MPI_Comm_idup(MPI_Comm comm, MPI_Comm* newcomm, MPI_Re
     return mosix::lib::unsupported(comm, 7);
 }
 
-__attribute__((weak)) int MPI_Comm_dup_with_info(MPI_Comm comm, MPI_Info info, MPI_Comm* newcomm) {
-    MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 8);
-}
-
 __attribute__((weak)) int MPI_Comm_get_parent(MPI_Comm* parent) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 9);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 8);
 }
 
 __attribute__((weak)) int MPI_Comm_join(int fd, MPI_Comm* intercomm) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 10);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 9);
 }
 
 __attribute__((weak)) int MPI_Comm_spawn(const char* command, char* argv[], int maxprocs, MPI_Info info,
                                          int root, MPI_Comm comm, MPI_Comm* intercomm,
                                          int array_of_errcodes[]) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 11);
+    return mosix::lib::unsupported(comm, 10);
 }
 
 __attribute__((weak)) int MPI_Comm_spawn_multiple(int count, char* array_of_commands[],
@@ -290,353 +284,353 @@ __attribute__((weak)) int MPI_Comm_spawn_multiple(int count, char* array_of_comm
                                                   const MPI_Info array_of_info[], int root, MPI_Comm comm,
                                                   MPI_Comm* intercomm, int array_of_errcodes[]) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 12);
+    return mosix::lib::unsupported(comm, 11);
 }
 
 __attribute__((weak)) int MPI_Compare_and_swap(const void* origin_addr, const void* compare_addr,
                                                void* result_addr, MPI_Datatype datatype, int target_rank,
                                                MPI_Aint target_disp, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 13);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 12);
 }
 
 __attribute__((weak)) int MPI_Fetch_and_op(const void* origin_addr, void* result_addr, MPI_Datatype datatype,
                                            int target_rank, MPI_Aint target_disp, MPI_Op op, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 14);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 13);
 }
 
 __attribute__((weak)) int MPI_File_call_errhandler(MPI_File fh, int errorcode) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 15);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 14);
 }
 
 __attribute__((weak)) int MPI_File_create_errhandler(MPI_File_errhandler_function* function,
                                                      MPI_Errhandler* errhandler) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 16);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 15);
 }
 
 __attribute__((weak)) int MPI_File_set_errhandler(MPI_File file, MPI_Errhandler errhandler) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 17);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 16);
 }
 
 __attribute__((weak)) int MPI_File_get_errhandler(MPI_File file, MPI_Errhandler* errhandler) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 18);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 17);
 }
 
 __attribute__((weak)) int MPI_File_open(MPI_Comm comm, const char* filename, int amode, MPI_Info info,
                                         MPI_File* fh) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 19);
+    return mosix::lib::unsupported(comm, 18);
 }
 
 __attribute__((weak)) int MPI_File_close(MPI_File* fh) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 20);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 19);
 }
 
 __attribute__((weak)) int MPI_File_delete(const char* filename, MPI_Info info) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 21);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 20);
 }
 
 __attribute__((weak)) int MPI_File_set_size(MPI_File fh, MPI_Offset size) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 22);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 21);
 }
 
 __attribute__((weak)) int MPI_File_preallocate(MPI_File fh, MPI_Offset size) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 23);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 22);
 }
 
 __attribute__((weak)) int MPI_File_get_size(MPI_File fh, MPI_Offset* size) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 24);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 23);
 }
 
 __attribute__((weak)) int MPI_File_get_group(MPI_File fh, MPI_Group* group) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 25);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 24);
 }
 
 __attribute__((weak)) int MPI_File_get_amode(MPI_File fh, int* amode) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 26);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 25);
 }
 
 __attribute__((weak)) int MPI_File_set_info(MPI_File fh, MPI_Info info) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 27);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 26);
 }
 
 __attribute__((weak)) int MPI_File_get_info(MPI_File fh, MPI_Info* info_used) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 28);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 27);
 }
 
 __attribute__((weak)) int MPI_File_set_view(MPI_File fh, MPI_Offset disp, MPI_Datatype etype,
                                             MPI_Datatype filetype, const char* datarep, MPI_Info info) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 29);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 28);
 }
 
 __attribute__((weak)) int MPI_File_get_view(MPI_File fh, MPI_Offset* disp, MPI_Datatype* etype,
                                             MPI_Datatype* filetype, char* datarep) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 30);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 29);
 }
 
 __attribute__((weak)) int MPI_File_read_at(MPI_File fh, MPI_Offset offset, void* buf, int count,
                                            MPI_Datatype datatype, MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 31);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 30);
 }
 
 __attribute__((weak)) int MPI_File_read_at_all(MPI_File fh, MPI_Offset offset, void* buf, int count,
                                                MPI_Datatype datatype, MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 32);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 31);
 }
 
 __attribute__((weak)) int MPI_File_write_at(MPI_File fh, MPI_Offset offset, const void* buf, int count,
                                             MPI_Datatype datatype, MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 33);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 32);
 }
 
 __attribute__((weak)) int MPI_File_write_at_all(MPI_File fh, MPI_Offset offset, const void* buf, int count,
                                                 MPI_Datatype datatype, MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 34);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 33);
 }
 
 __attribute__((weak)) int MPI_File_iread_at(MPI_File fh, MPI_Offset offset, void* buf, int count,
                                             MPI_Datatype datatype, MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 35);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 34);
 }
 
 __attribute__((weak)) int MPI_File_iwrite_at(MPI_File fh, MPI_Offset offset, const void* buf, int count,
                                              MPI_Datatype datatype, MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 36);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 35);
 }
 
 __attribute__((weak)) int MPI_File_iread_at_all(MPI_File fh, MPI_Offset offset, void* buf, int count,
                                                 MPI_Datatype datatype, MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 37);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 36);
 }
 
 __attribute__((weak)) int MPI_File_iwrite_at_all(MPI_File fh, MPI_Offset offset, const void* buf, int count,
                                                  MPI_Datatype datatype, MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 38);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 37);
 }
 
 __attribute__((weak)) int MPI_File_read(MPI_File fh, void* buf, int count, MPI_Datatype datatype,
                                         MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 39);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 38);
 }
 
 __attribute__((weak)) int MPI_File_read_all(MPI_File fh, void* buf, int count, MPI_Datatype datatype,
                                             MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 40);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 39);
 }
 
 __attribute__((weak)) int MPI_File_write(MPI_File fh, const void* buf, int count, MPI_Datatype datatype,
                                          MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 41);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 40);
 }
 
 __attribute__((weak)) int MPI_File_write_all(MPI_File fh, const void* buf, int count, MPI_Datatype datatype,
                                              MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 42);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 41);
 }
 
 __attribute__((weak)) int MPI_File_iread(MPI_File fh, void* buf, int count, MPI_Datatype datatype,
                                          MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 43);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 42);
 }
 
 __attribute__((weak)) int MPI_File_iwrite(MPI_File fh, const void* buf, int count, MPI_Datatype datatype,
                                           MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 44);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 43);
 }
 
 __attribute__((weak)) int MPI_File_iread_all(MPI_File fh, void* buf, int count, MPI_Datatype datatype,
                                              MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 45);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 44);
 }
 
 __attribute__((weak)) int MPI_File_iwrite_all(MPI_File fh, const void* buf, int count, MPI_Datatype datatype,
                                               MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 46);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 45);
 }
 
 __attribute__((weak)) int MPI_File_seek(MPI_File fh, MPI_Offset offset, int whence) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 47);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 46);
 }
 
 __attribute__((weak)) int MPI_File_get_position(MPI_File fh, MPI_Offset* offset) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 48);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 47);
 }
 
 __attribute__((weak)) int MPI_File_get_byte_offset(MPI_File fh, MPI_Offset offset, MPI_Offset* disp) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 49);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 48);
 }
 
 __attribute__((weak)) int MPI_File_read_shared(MPI_File fh, void* buf, int count, MPI_Datatype datatype,
                                                MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 50);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 49);
 }
 
 __attribute__((weak)) int MPI_File_write_shared(MPI_File fh, const void* buf, int count,
                                                 MPI_Datatype datatype, MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 51);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 50);
 }
 
 __attribute__((weak)) int MPI_File_iread_shared(MPI_File fh, void* buf, int count, MPI_Datatype datatype,
                                                 MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 52);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 51);
 }
 
 __attribute__((weak)) int MPI_File_iwrite_shared(MPI_File fh, const void* buf, int count,
                                                  MPI_Datatype datatype, MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 53);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 52);
 }
 
 __attribute__((weak)) int MPI_File_read_ordered(MPI_File fh, void* buf, int count, MPI_Datatype datatype,
                                                 MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 54);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 53);
 }
 
 __attribute__((weak)) int MPI_File_write_ordered(MPI_File fh, const void* buf, int count,
                                                  MPI_Datatype datatype, MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 55);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 54);
 }
 
 __attribute__((weak)) int MPI_File_seek_shared(MPI_File fh, MPI_Offset offset, int whence) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 56);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 55);
 }
 
 __attribute__((weak)) int MPI_File_get_position_shared(MPI_File fh, MPI_Offset* offset) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 57);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 56);
 }
 
 __attribute__((weak)) int MPI_File_read_at_all_begin(MPI_File fh, MPI_Offset offset, void* buf, int count,
                                                      MPI_Datatype datatype) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 58);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 57);
 }
 
 __attribute__((weak)) int MPI_File_read_at_all_end(MPI_File fh, void* buf, MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 59);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 58);
 }
 
 __attribute__((weak)) int MPI_File_write_at_all_begin(MPI_File fh, MPI_Offset offset, const void* buf,
                                                       int count, MPI_Datatype datatype) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 60);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 59);
 }
 
 __attribute__((weak)) int MPI_File_write_at_all_end(MPI_File fh, const void* buf, MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 61);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 60);
 }
 
 __attribute__((weak)) int MPI_File_read_all_begin(MPI_File fh, void* buf, int count, MPI_Datatype datatype) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 62);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 61);
 }
 
 __attribute__((weak)) int MPI_File_read_all_end(MPI_File fh, void* buf, MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 63);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 62);
 }
 
 __attribute__((weak)) int MPI_File_write_all_begin(MPI_File fh, const void* buf, int count,
                                                    MPI_Datatype datatype) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 64);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 63);
 }
 
 __attribute__((weak)) int MPI_File_write_all_end(MPI_File fh, const void* buf, MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 65);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 64);
 }
 
 __attribute__((weak)) int MPI_File_read_ordered_begin(MPI_File fh, void* buf, int count,
                                                       MPI_Datatype datatype) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 66);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 65);
 }
 
 __attribute__((weak)) int MPI_File_read_ordered_end(MPI_File fh, void* buf, MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 67);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 66);
 }
 
 __attribute__((weak)) int MPI_File_write_ordered_begin(MPI_File fh, const void* buf, int count,
                                                        MPI_Datatype datatype) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 68);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 67);
 }
 
 __attribute__((weak)) int MPI_File_write_ordered_end(MPI_File fh, const void* buf, MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 69);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 68);
 }
 
 __attribute__((weak)) int MPI_File_get_type_extent(MPI_File fh, MPI_Datatype datatype, MPI_Aint* extent) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 70);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 69);
 }
 
 __attribute__((weak)) int MPI_File_set_atomicity(MPI_File fh, int flag) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 71);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 70);
 }
 
 __attribute__((weak)) int MPI_File_get_atomicity(MPI_File fh, int* flag) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 72);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 71);
 }
 
 __attribute__((weak)) int MPI_File_sync(MPI_File fh) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 73);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 72);
 }
 
 __attribute__((weak)) int MPI_Get(void* origin_addr, int origin_count, MPI_Datatype origin_datatype,
                                   int target_rank, MPI_Aint target_disp, int target_count,
                                   MPI_Datatype target_datatype, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 74);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 73);
 }
 
 __attribute__((weak)) int MPI_Get_accumulate(const void* origin_addr, int origin_count,
@@ -645,12 +639,12 @@ __attribute__((weak)) int MPI_Get_accumulate(const void* origin_addr, int origin
                                              MPI_Aint target_disp, int target_count,
                                              MPI_Datatype target_datatype, MPI_Op op, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 75);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 74);
 }
 
 __attribute__((weak)) int MPI_Grequest_complete(MPI_Request request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 76);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 75);
 }
 
 __attribute__((weak)) int MPI_Grequest_start(MPI_Grequest_query_function* query_fn,
@@ -658,57 +652,57 @@ __attribute__((weak)) int MPI_Grequest_start(MPI_Grequest_query_function* query_
                                              MPI_Grequest_cancel_function* cancel_fn, void* extra_state,
                                              MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 77);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 76);
 }
 
 __attribute__((weak)) int MPI_Improbe(int source, int tag, MPI_Comm comm, int* flag, MPI_Message* message,
                                       MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 78);
+    return mosix::lib::unsupported(comm, 77);
 }
 
 __attribute__((weak)) int MPI_Imrecv(void* buf, int count, MPI_Datatype type, MPI_Message* message,
                                      MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 79);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 78);
 }
 
 __attribute__((weak)) int MPI_Lookup_name(const char* service_name, MPI_Info info, char* port_name) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 80);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 79);
 }
 
 __attribute__((weak)) int MPI_Mprobe(int source, int tag, MPI_Comm comm, MPI_Message* message,
                                      MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 81);
+    return mosix::lib::unsupported(comm, 80);
 }
 
 __attribute__((weak)) int MPI_Mrecv(void* buf, int count, MPI_Datatype type, MPI_Message* message,
                                     MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 82);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 81);
 }
 
 __attribute__((weak)) int MPI_Neighbor_allgather(const void* sendbuf, int sendcount, MPI_Datatype sendtype,
                                                  void* recvbuf, int recvcount, MPI_Datatype recvtype,
                                                  MPI_Comm comm) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 83);
+    return mosix::lib::unsupported(comm, 82);
 }
 
 __attribute__((weak)) int MPI_Ineighbor_allgather(const void* sendbuf, int sendcount, MPI_Datatype sendtype,
                                                   void* recvbuf, int recvcount, MPI_Datatype recvtype,
                                                   MPI_Comm comm, MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 84);
+    return mosix::lib::unsupported(comm, 83);
 }
 
 __attribute__((weak)) int MPI_Neighbor_allgatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype,
                                                   void* recvbuf, const int recvcounts[], const int displs[],
                                                   MPI_Datatype recvtype, MPI_Comm comm) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 85);
+    return mosix::lib::unsupported(comm, 84);
 }
 
 __attribute__((weak)) int MPI_Ineighbor_allgatherv(const void* sendbuf, int sendcount, MPI_Datatype sendtype,
@@ -716,21 +710,21 @@ __attribute__((weak)) int MPI_Ineighbor_allgatherv(const void* sendbuf, int send
                                                    MPI_Datatype recvtype, MPI_Comm comm,
                                                    MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 86);
+    return mosix::lib::unsupported(comm, 85);
 }
 
 __attribute__((weak)) int MPI_Neighbor_alltoall(const void* sendbuf, int sendcount, MPI_Datatype sendtype,
                                                 void* recvbuf, int recvcount, MPI_Datatype recvtype,
                                                 MPI_Comm comm) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 87);
+    return mosix::lib::unsupported(comm, 86);
 }
 
 __attribute__((weak)) int MPI_Ineighbor_alltoall(const void* sendbuf, int sendcount, MPI_Datatype sendtype,
                                                  void* recvbuf, int recvcount, MPI_Datatype recvtype,
                                                  MPI_Comm comm, MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 88);
+    return mosix::lib::unsupported(comm, 87);
 }
 
 __attribute__((weak)) int MPI_Neighbor_alltoallv(const void* sendbuf, const int sendcounts[],
@@ -738,7 +732,7 @@ __attribute__((weak)) int MPI_Neighbor_alltoallv(const void* sendbuf, const int 
                                                  const int recvcounts[], const int rdispls[],
                                                  MPI_Datatype recvtype, MPI_Comm comm) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 89);
+    return mosix::lib::unsupported(comm, 88);
 }
 
 __attribute__((weak)) int MPI_Ineighbor_alltoallv(const void* sendbuf, const int sendcounts[],
@@ -747,7 +741,7 @@ __attribute__((weak)) int MPI_Ineighbor_alltoallv(const void* sendbuf, const int
                                                   MPI_Datatype recvtype, MPI_Comm comm,
                                                   MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 90);
+    return mosix::lib::unsupported(comm, 89);
 }
 
 __attribute__((weak)) int MPI_Neighbor_alltoallw(const void* sendbuf, const int sendcounts[],
@@ -756,7 +750,7 @@ __attribute__((weak)) int MPI_Neighbor_alltoallw(const void* sendbuf, const int 
                                                  const MPI_Aint rdispls[], const MPI_Datatype recvtypes[],
                                                  MPI_Comm comm) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 91);
+    return mosix::lib::unsupported(comm, 90);
 }
 
 __attribute__((weak)) int MPI_Ineighbor_alltoallw(const void* sendbuf, const int sendcounts[],
@@ -765,37 +759,37 @@ __attribute__((weak)) int MPI_Ineighbor_alltoallw(const void* sendbuf, const int
                                                   const MPI_Aint rdispls[], const MPI_Datatype recvtypes[],
                                                   MPI_Comm comm, MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 92);
+    return mosix::lib::unsupported(comm, 91);
 }
 
 __attribute__((weak)) int MPI_Open_port(MPI_Info info, char* port_name) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 93);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 92);
 }
 
 __attribute__((weak)) int MPI_Pack_external(const char datarep[], const void* inbuf, int incount,
                                             MPI_Datatype datatype, void* outbuf, MPI_Aint outsize,
                                             MPI_Aint* position) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 94);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 93);
 }
 
 __attribute__((weak)) int MPI_Pack_external_size(const char datarep[], int incount, MPI_Datatype datatype,
                                                  MPI_Aint* size) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 95);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 94);
 }
 
 __attribute__((weak)) int MPI_Publish_name(const char* service_name, MPI_Info info, const char* port_name) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 96);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 95);
 }
 
 __attribute__((weak)) int MPI_Put(const void* origin_addr, int origin_count, MPI_Datatype origin_datatype,
                                   int target_rank, MPI_Aint target_disp, int target_count,
                                   MPI_Datatype target_datatype, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 97);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 96);
 }
 
 __attribute__((weak)) int MPI_Raccumulate(const void* origin_addr, int origin_count,
@@ -803,7 +797,7 @@ __attribute__((weak)) int MPI_Raccumulate(const void* origin_addr, int origin_co
                                           int target_count, MPI_Datatype target_datatype, MPI_Op op,
                                           MPI_Win win, MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 98);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 97);
 }
 
 __attribute__((weak)) int MPI_Register_datarep(const char* datarep,
@@ -812,31 +806,31 @@ __attribute__((weak)) int MPI_Register_datarep(const char* datarep,
                                                MPI_Datarep_extent_function* dtype_file_extent_fn,
                                                void* extra_state) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 99);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 98);
 }
 
 __attribute__((weak)) MPI_Fint MPI_Request_c2f(MPI_Request request) {
     MOSIX_LIBRARY_ENTRY();
-    mosix::lib::unsupported(MPI_COMM_NULL, 100);
+    mosix::lib::unsupported(MPI_COMM_NULL, 99);
     return MPI_Fint{};
 }
 
 __attribute__((weak)) MPI_Request MPI_Request_f2c(MPI_Fint request) {
     MOSIX_LIBRARY_ENTRY();
-    mosix::lib::unsupported(MPI_COMM_NULL, 101);
+    mosix::lib::unsupported(MPI_COMM_NULL, 100);
     return MPI_REQUEST_NULL;
 }
 
 __attribute__((weak)) int MPI_Request_get_status(MPI_Request request, int* flag, MPI_Status* status) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 102);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 101);
 }
 
 __attribute__((weak)) int MPI_Rget(void* origin_addr, int origin_count, MPI_Datatype origin_datatype,
                                    int target_rank, MPI_Aint target_disp, int target_count,
                                    MPI_Datatype target_datatype, MPI_Win win, MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 103);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 102);
 }
 
 __attribute__((weak)) int MPI_Rget_accumulate(const void* origin_addr, int origin_count,
@@ -846,261 +840,261 @@ __attribute__((weak)) int MPI_Rget_accumulate(const void* origin_addr, int origi
                                               MPI_Datatype target_datatype, MPI_Op op, MPI_Win win,
                                               MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 104);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 103);
 }
 
 __attribute__((weak)) int MPI_Rput(const void* origin_addr, int origin_count, MPI_Datatype origin_datatype,
                                    int target_rank, MPI_Aint target_disp, int target_cout,
                                    MPI_Datatype target_datatype, MPI_Win win, MPI_Request* request) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 105);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 104);
 }
 
 __attribute__((weak)) int MPI_Type_create_f90_complex(int p, int r, MPI_Datatype* newtype) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 106);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 105);
 }
 
 __attribute__((weak)) int MPI_Type_create_f90_integer(int r, MPI_Datatype* newtype) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 107);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 106);
 }
 
 __attribute__((weak)) int MPI_Type_create_f90_real(int p, int r, MPI_Datatype* newtype) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 108);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 107);
 }
 
 __attribute__((weak)) int MPI_Type_create_keyval(MPI_Type_copy_attr_function* type_copy_attr_fn,
                                                  MPI_Type_delete_attr_function* type_delete_attr_fn,
                                                  int* type_keyval, void* extra_state) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 109);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 108);
 }
 
 __attribute__((weak)) int MPI_Type_delete_attr(MPI_Datatype type, int type_keyval) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 110);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 109);
 }
 
 __attribute__((weak)) int MPI_Type_free_keyval(int* type_keyval) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 111);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 110);
 }
 
 __attribute__((weak)) int MPI_Type_get_attr(MPI_Datatype type, int type_keyval, void* attribute_val,
                                             int* flag) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 112);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 111);
 }
 
 __attribute__((weak)) int MPI_Type_set_attr(MPI_Datatype type, int type_keyval, void* attr_val) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 113);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 112);
 }
 
 __attribute__((weak)) int MPI_Unpublish_name(const char* service_name, MPI_Info info, const char* port_name) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 114);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 113);
 }
 
 __attribute__((weak)) int MPI_Unpack_external(const char datarep[], const void* inbuf, MPI_Aint insize,
                                               MPI_Aint* position, void* outbuf, int outcount,
                                               MPI_Datatype datatype) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 115);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 114);
 }
 
 __attribute__((weak)) int MPI_Win_allocate(MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm,
                                            void* baseptr, MPI_Win* win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 116);
+    return mosix::lib::unsupported(comm, 115);
 }
 
 __attribute__((weak)) int MPI_Win_allocate_shared(MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm,
                                                   void* baseptr, MPI_Win* win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 117);
+    return mosix::lib::unsupported(comm, 116);
 }
 
 __attribute__((weak)) int MPI_Win_attach(MPI_Win win, void* base, MPI_Aint size) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 118);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 117);
 }
 
 __attribute__((weak)) int MPI_Win_call_errhandler(MPI_Win win, int errorcode) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 119);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 118);
 }
 
 __attribute__((weak)) int MPI_Win_complete(MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 120);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 119);
 }
 
 __attribute__((weak)) int MPI_Win_create(void* base, MPI_Aint size, int disp_unit, MPI_Info info,
                                          MPI_Comm comm, MPI_Win* win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 121);
+    return mosix::lib::unsupported(comm, 120);
 }
 
 __attribute__((weak)) int MPI_Win_create_dynamic(MPI_Info info, MPI_Comm comm, MPI_Win* win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(comm, 122);
+    return mosix::lib::unsupported(comm, 121);
 }
 
 __attribute__((weak)) int MPI_Win_create_errhandler(MPI_Win_errhandler_function* function,
                                                     MPI_Errhandler* errhandler) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 123);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 122);
 }
 
 __attribute__((weak)) int MPI_Win_create_keyval(MPI_Win_copy_attr_function* win_copy_attr_fn,
                                                 MPI_Win_delete_attr_function* win_delete_attr_fn,
                                                 int* win_keyval, void* extra_state) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 124);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 123);
 }
 
 __attribute__((weak)) int MPI_Win_delete_attr(MPI_Win win, int win_keyval) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 125);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 124);
 }
 
 __attribute__((weak)) int MPI_Win_detach(MPI_Win win, const void* base) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 126);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 125);
 }
 
 __attribute__((weak)) int MPI_Win_fence(int assert, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 127);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 126);
 }
 
 __attribute__((weak)) int MPI_Win_flush(int rank, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 128);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 127);
 }
 
 __attribute__((weak)) int MPI_Win_flush_all(MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 129);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 128);
 }
 
 __attribute__((weak)) int MPI_Win_flush_local(int rank, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 130);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 129);
 }
 
 __attribute__((weak)) int MPI_Win_flush_local_all(MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 131);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 130);
 }
 
 __attribute__((weak)) int MPI_Win_free(MPI_Win* win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 132);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 131);
 }
 
 __attribute__((weak)) int MPI_Win_free_keyval(int* win_keyval) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 133);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 132);
 }
 
 __attribute__((weak)) int MPI_Win_get_attr(MPI_Win win, int win_keyval, void* attribute_val, int* flag) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 134);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 133);
 }
 
 __attribute__((weak)) int MPI_Win_get_errhandler(MPI_Win win, MPI_Errhandler* errhandler) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 135);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 134);
 }
 
 __attribute__((weak)) int MPI_Win_get_group(MPI_Win win, MPI_Group* group) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 136);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 135);
 }
 
 __attribute__((weak)) int MPI_Win_get_info(MPI_Win win, MPI_Info* info_used) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 137);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 136);
 }
 
 __attribute__((weak)) int MPI_Win_get_name(MPI_Win win, char* win_name, int* resultlen) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 138);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 137);
 }
 
 __attribute__((weak)) int MPI_Win_lock(int lock_type, int rank, int assert, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 139);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 138);
 }
 
 __attribute__((weak)) int MPI_Win_lock_all(int assert, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 140);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 139);
 }
 
 __attribute__((weak)) int MPI_Win_post(MPI_Group group, int assert, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 141);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 140);
 }
 
 __attribute__((weak)) int MPI_Win_set_attr(MPI_Win win, int win_keyval, void* attribute_val) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 142);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 141);
 }
 
 __attribute__((weak)) int MPI_Win_set_errhandler(MPI_Win win, MPI_Errhandler errhandler) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 143);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 142);
 }
 
 __attribute__((weak)) int MPI_Win_set_info(MPI_Win win, MPI_Info info) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 144);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 143);
 }
 
 __attribute__((weak)) int MPI_Win_set_name(MPI_Win win, const char* win_name) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 145);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 144);
 }
 
 __attribute__((weak)) int MPI_Win_shared_query(MPI_Win win, int rank, MPI_Aint* size, int* disp_unit,
                                                void* baseptr) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 146);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 145);
 }
 
 __attribute__((weak)) int MPI_Win_start(MPI_Group group, int assert, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 147);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 146);
 }
 
 __attribute__((weak)) int MPI_Win_sync(MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 148);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 147);
 }
 
 __attribute__((weak)) int MPI_Win_test(MPI_Win win, int* flag) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 149);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 148);
 }
 
 __attribute__((weak)) int MPI_Win_unlock(int rank, MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 150);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 149);
 }
 
 __attribute__((weak)) int MPI_Win_unlock_all(MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 151);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 150);
 }
 
 __attribute__((weak)) int MPI_Win_wait(MPI_Win win) {
     MOSIX_LIBRARY_ENTRY();
-    return mosix::lib::unsupported(MPI_COMM_NULL, 152);
+    return mosix::lib::unsupported(MPI_COMM_NULL, 151);
 }
 
 __attribute__((weak)) int MPI_T_init_thread(int required, int* provided) { return MPI_T_ERR_CANNOT_INIT; }

@@ -213,6 +213,20 @@ static void info(const char* program) {
     CHECK(used == MPI_INFO_NULL);
     MPI_Comm_free(&comm);
 
+    /* MPI_Comm_dup_with_info: a working duplicate, with the hints of the Info given. */
+    MPI_Comm hinted;
+    CHECK(MPI_Comm_dup_with_info(MPI_COMM_WORLD, copy, &hinted) == MPI_SUCCESS);
+    int result = MPI_UNEQUAL, one = 1, total = 0, members = 0;
+    MPI_Comm_compare(MPI_COMM_WORLD, hinted, &result);
+    CHECK(result == MPI_CONGRUENT);
+    MPI_Comm_size(hinted, &members);
+    MPI_Allreduce(&one, &total, 1, MPI_INT, MPI_SUM, hinted);
+    CHECK(total == members);
+    CHECK(MPI_Comm_get_info(hinted, &used) == MPI_SUCCESS);
+    MPI_Info_free(&used);
+    MPI_Comm_free(&hinted);
+    CHECK(hinted == MPI_COMM_NULL);
+
     MPI_Info_free(&copy);
     MPI_Info_free(&in);
     CHECK(in == MPI_INFO_NULL);
