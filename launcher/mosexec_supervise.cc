@@ -33,7 +33,10 @@ namespace mosexec {
 namespace {
 
 constexpr long long kGraceMs = 3000;  // after a stop signal, before everything is killed
-constexpr long long kDrainMs = 2000;  // after mpirun ended, for the last output to arrive
+// After mpirun ended, the last output gets this long to arrive, counted from the last bytes that
+// did: a big job's final statistics can keep mosexec reading for seconds, and the program's last
+// lines wait behind them in the same connection (they were lost that way, 50,000 ranks under ASan).
+constexpr long long kDrainMs = 2000;
 
 long long now_ms() {
     timespec ts;
@@ -136,8 +139,10 @@ int Supervisor::run() {
         if (fds[1].revents) accept_agents();
         if (fds[2].revents) read_mpirun_errors();
         std::size_t i = 3;  // agents_ from the start; those accepted just now have no pollfd yet
+        bool heard = fds[2].revents != 0;
         for (auto it = agents_.begin(); it != agents_.end(); ++i) {
             if (i < control_at && (fds[i].revents & POLLOUT)) flush_agent(*it);
+            heard = heard || (i < control_at && (fds[i].revents & ~POLLOUT));
             if (i < control_at && (fds[i].revents & ~POLLOUT) && !read_agent(*it)) {
                 agent_closed(*it);
                 it = agents_.erase(it);
@@ -145,6 +150,7 @@ int Supervisor::run() {
                 ++it;
             }
         }
+        if (mpirun_done_ && cleaned_up_ && heard) drain_deadline_ = now_ms() + kDrainMs;
         control_.serve(fds.data() + control_at);
         // Stopped, and mpirun has not ended the job within the grace period: end it here.
         if (stop_signal_ && !mpirun_done_ && now_ms() >= stop_deadline_)
@@ -152,7 +158,15 @@ int Supervisor::run() {
         if (mpirun_done_) after_mpirun();
     }
     control_.close();
-    for (AgentConn& a : agents_) close(a.fd);
+    for (AgentConn& a : agents_) {
+        // Its PE's output did not end within kDrainMs of the last that came: say so, never drop
+        // it silently.
+        std::string who = a.pe >= 0 ? "PE " + std::to_string(a.pe) : std::string("a PE not yet named");
+        write_fd(STDERR_FILENO, "mosexec: the output of " + who + " was still open " +
+                                    std::to_string(kDrainMs / 1000) +
+                                    " s after the job ended with nothing more coming; the rest is dropped\n");
+        close(a.fd);
+    }
     if (!cleaned_up_)
         kill_descendants([this](pid_t pid, int status) { reaped(pid, status); });  // poll failed
     errors_.finish();

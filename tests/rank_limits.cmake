@@ -14,13 +14,11 @@ add_test(NAME launcher.mosexec_default_pes_fit_map_limit
 set_tests_properties(launcher.mosexec_pes_over_map_limit launcher.mosexec_default_pes_fit_map_limit
                      PROPERTIES TIMEOUT 60)
 
-# The whole job (about 25 CPU-seconds and 0.6 GB per PE here): reports the peak RSS of a PE.
-# Not in the sanitizer build: there, at 100,000 ranks (4 or 6 PEs; 70,000 on 3 PEs is fine) the job
-# ends with status 0 but rank 0's last line ("sum ...") never reaches stdout: an open bug, not
-# understood yet (a silent loss of output must not hide behind a skipped test for long).
-if(NOT MOSIX_SANITIZE)
-  add_test(NAME program.hello_allreduce.n100000
-           COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/run_program_test.sh rss $<TARGET_FILE:mosexec> 100000
-                   "^sum 4999950000 expected 4999950000$" $<TARGET_FILE:hello_allreduce>)
-  set_tests_properties(program.hello_allreduce.n100000 PROPERTIES TIMEOUT 400)
-endif()
+# The whole job (about 25 CPU-seconds and 0.6 GB per PE here; ~45 s in the sanitizer build): reports
+# the peak RSS of a PE. In the sanitizer build it once ended with status 0 but without rank 0's last
+# line: mosexec, slow to parse the PEs' final statistics, gave up on their connections 2 s after
+# mpirun ended, with that line still queued behind them (launcher/mosexec_supervise.cc, kDrainMs).
+add_test(NAME program.hello_allreduce.n100000
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/run_program_test.sh rss $<TARGET_FILE:mosexec> 100000
+                 "^sum 4999950000 expected 4999950000$" $<TARGET_FILE:hello_allreduce>)
+set_tests_properties(program.hello_allreduce.n100000 PROPERTIES TIMEOUT 400)
