@@ -78,27 +78,41 @@ static void fill(int* v, int seed) {
     for (int i = 0; i < kInts; ++i) v[i] = seed * 100003 + i;
 }
 
-/* The sender's side after the message moved: still pending, then go, then complete. */
-static void sender_finish(MPI_Request* req, const char* scenario) {
-    int rank = my_rank();
-    int note = 0;
-    MPI_Recv(&note, 1, MPI_INT, kReceiver, kTagMoved, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+static void start_issend(int* send, int seed, MPI_Request* req) {
+    fill(send, seed);
+    MPI_Issend(send, kInts, MPI_INT, kReceiver, kTagData, MPI_COMM_WORLD, req);
+}
+
+/* The sender's side once its message has moved: still pending, then go, then complete. */
+static void release_and_wait(MPI_Request* req, const char* scenario) {
+    int rank = my_rank(), go = 1;
     expect_pending(req, scenario);
-    MPI_Send(&note, 1, MPI_INT, kReceiver, kTagGo, MPI_COMM_WORLD);
+    MPI_Send(&go, 1, MPI_INT, kReceiver, kTagGo, MPI_COMM_WORLD);
     CHECK(MPI_Wait(req, MPI_STATUS_IGNORE) == MPI_SUCCESS);
 }
 
-/* The receiver's side: tell the sender its message moved, wait for go, receive and check. */
-static void receiver_finish(int seed, const char* scenario) {
-    int rank = my_rank();
-    int note = 1, *got = malloc(kInts * sizeof(int)), *want = malloc(kInts * sizeof(int));
-    MPI_Send(&note, 1, MPI_INT, kSender, kTagMoved, MPI_COMM_WORLD);
-    MPI_Recv(&note, 1, MPI_INT, kSender, kTagGo, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    MPI_Status st;
-    MPI_Recv(got, kInts, MPI_INT, kSender, kTagData, MPI_COMM_WORLD, &st);
+/* The receiver's receive of the message, checked. */
+static void receive_checked(int seed, const char* scenario) {
+    int rank = my_rank(), *got = malloc(kInts * sizeof(int)), *want = malloc(kInts * sizeof(int));
+    MPI_Recv(got, kInts, MPI_INT, kSender, kTagData, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     fill(want, seed);
     CHECK(memcmp(got, want, sizeof(int) * kInts) == 0);
     free(got), free(want);
+}
+
+/* The sender learns its message moved, then releases the receiver and waits. */
+static void sender_finish(MPI_Request* req, const char* scenario) {
+    int note = 0;
+    MPI_Recv(&note, 1, MPI_INT, kReceiver, kTagMoved, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    release_and_wait(req, scenario);
+}
+
+/* The receiver tells the sender its message moved, waits for go, receives and checks. */
+static void receiver_finish(int seed, const char* scenario) {
+    int note = 1;
+    MPI_Send(&note, 1, MPI_INT, kSender, kTagMoved, MPI_COMM_WORLD);
+    MPI_Recv(&note, 1, MPI_INT, kSender, kTagGo, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    receive_checked(seed, scenario);
 }
 
 /* The receiver leaves `from` for `to` with the message waiting in its queue (its bytes are fetched
@@ -108,8 +122,7 @@ static void receiver_leaves(const char* scenario, int sender_pe, int from, int t
     place(sender_pe, from, scenario);
     MPI_Request req;
     if (rank == kSender) {
-        fill(send, seed);
-        MPI_Issend(send, kInts, MPI_INT, kReceiver, kTagData, MPI_COMM_WORLD, &req);
+        start_issend(send, seed, &req);
         sender_finish(&req, scenario);
     } else if (rank == kReceiver) {
         MPI_Status st;
@@ -128,22 +141,12 @@ static void forwarded(int seed, int* send) {
     MPI_Request req;
     if (rank == kReceiver) {
         move_to(2, scenario);
-        int note = 1;
-        MPI_Send(&note, 1, MPI_INT, kSender, kTagMoved, MPI_COMM_WORLD);
-        MPI_Recv(&note, 1, MPI_INT, kSender, kTagGo, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        int *got = malloc(kInts * sizeof(int)), *want = malloc(kInts * sizeof(int));
-        MPI_Recv(got, kInts, MPI_INT, kSender, kTagData, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        fill(want, seed);
-        CHECK(memcmp(got, want, sizeof(int) * kInts) == 0);
-        free(got), free(want);
+        receiver_finish(seed, scenario);
     } else if (rank == kSender) {
         int note = 0;
         MPI_Recv(&note, 1, MPI_INT, kReceiver, kTagMoved, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        fill(send, seed);
-        MPI_Issend(send, kInts, MPI_INT, kReceiver, kTagData, MPI_COMM_WORLD, &req);
-        expect_pending(&req, scenario);
-        MPI_Send(&note, 1, MPI_INT, kReceiver, kTagGo, MPI_COMM_WORLD);
-        CHECK(MPI_Wait(&req, MPI_STATUS_IGNORE) == MPI_SUCCESS);
+        start_issend(send, seed, &req);
+        release_and_wait(&req, scenario);
     }
     MPI_Barrier(MPI_COMM_WORLD);
 }
@@ -155,14 +158,11 @@ static void sender_leaves(int seed, int* send) {
     place(0, 0, scenario);
     MPI_Request req;
     if (rank == kSender) {
-        fill(send, seed);
-        MPI_Issend(send, kInts, MPI_INT, kReceiver, kTagData, MPI_COMM_WORLD, &req);
+        start_issend(send, seed, &req);
         int note = 0;
         MPI_Recv(&note, 1, MPI_INT, kReceiver, kTagMoved, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         move_to(1, scenario);
-        expect_pending(&req, scenario);
-        MPI_Send(&note, 1, MPI_INT, kReceiver, kTagGo, MPI_COMM_WORLD);
-        CHECK(MPI_Wait(&req, MPI_STATUS_IGNORE) == MPI_SUCCESS);
+        release_and_wait(&req, scenario);
     } else if (rank == kReceiver) {
         MPI_Status st;
         MPI_Probe(kSender, kTagData, MPI_COMM_WORLD, &st);
@@ -171,44 +171,26 @@ static void sender_leaves(int seed, int* send) {
     MPI_Barrier(MPI_COMM_WORLD);
 }
 
-/* A checkpoint while the send is unmatched (its bytes go into the receiver's image). */
-static void checkpoint_unmatched(int seed, int* send) {
-    const char* scenario = "checkpoint_unmatched";
+/* A checkpoint while the send is unmatched (its bytes go into the receiver's image), or right after
+ * the receive matched it: then the sender must have heard of the match by the time its image is
+ * written, or a restarted sender would wait forever. */
+static void checkpoint_with_issend(int matched, int seed, int* send) {
+    const char* scenario = matched ? "checkpoint_matched" : "checkpoint_unmatched";
     int rank = my_rank();
     place(0, 1, scenario);
     MPI_Request req = MPI_REQUEST_NULL;
     if (rank == kSender) {
-        fill(send, seed);
-        MPI_Issend(send, kInts, MPI_INT, kReceiver, kTagData, MPI_COMM_WORLD, &req);
+        start_issend(send, seed, &req);
+    } else if (rank == kReceiver && matched) {
+        receive_checked(seed, scenario);
     } else if (rank == kReceiver) {
         MPI_Status st;
         MPI_Probe(kSender, kTagData, MPI_COMM_WORLD, &st);
     }
     CHECK(mosix_checkpoint() == MPI_SUCCESS);
-    if (rank == kSender) sender_finish(&req, scenario);
-    if (rank == kReceiver) receiver_finish(seed, scenario);
-    MPI_Barrier(MPI_COMM_WORLD);
-}
-
-/* A checkpoint right after the receive matched: the sender must have heard of it by the time its
- * image is written, or a restarted sender would wait forever. */
-static void checkpoint_matched(int seed, int* send) {
-    const char* scenario = "checkpoint_matched";
-    int rank = my_rank();
-    place(0, 1, scenario);
-    MPI_Request req = MPI_REQUEST_NULL;
-    if (rank == kSender) {
-        fill(send, seed);
-        MPI_Issend(send, kInts, MPI_INT, kReceiver, kTagData, MPI_COMM_WORLD, &req);
-    } else if (rank == kReceiver) {
-        int *got = malloc(kInts * sizeof(int)), *want = malloc(kInts * sizeof(int));
-        MPI_Recv(got, kInts, MPI_INT, kSender, kTagData, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        fill(want, seed);
-        CHECK(memcmp(got, want, sizeof(int) * kInts) == 0);
-        free(got), free(want);
-    }
-    CHECK(mosix_checkpoint() == MPI_SUCCESS);
-    if (rank == kSender) CHECK(MPI_Wait(&req, MPI_STATUS_IGNORE) == MPI_SUCCESS);
+    if (rank == kSender && matched) CHECK(MPI_Wait(&req, MPI_STATUS_IGNORE) == MPI_SUCCESS);
+    if (rank == kSender && !matched) sender_finish(&req, scenario);
+    if (rank == kReceiver && !matched) receiver_finish(seed, scenario);
     MPI_Barrier(MPI_COMM_WORLD);
 }
 
@@ -241,8 +223,8 @@ int main(int argc, char** argv) {
     receiver_leaves("receiver_leaves_local", 0, 0, 1, 3, send), ++scenarios;
     forwarded(4, send), ++scenarios;
     sender_leaves(5, send), ++scenarios;
-    if (unmatched) checkpoint_unmatched(6, send), ++scenarios;
-    if (matched) checkpoint_matched(7, send), ++scenarios;
+    if (unmatched) checkpoint_with_issend(0, 6, send), ++scenarios;
+    if (matched) checkpoint_with_issend(1, 7, send), ++scenarios;
     free(send);
     if (rank == 0) printf("ssend_migrate ok: %d scenarios\n", scenarios);
     MPI_Finalize();
