@@ -33,6 +33,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "checkpoint_image.hpp"
@@ -328,41 +329,37 @@ void take_requested(rt::Rank* r) {
     r->library_depth = 0;
 }
 
-// Step 2 of the protocol (see the top of the file), on the calling rank.
-void drain(rt::Rank* self, const Comm& world) {
-    int n = rt::world_size();
-    std::vector<std::uint64_t> sent(static_cast<std::size_t>(n), 0), owed(static_cast<std::size_t>(n), 0);
-    for (const auto& [dest, count] : self_state().send_seq) sent[static_cast<std::size_t>(dest)] = count;
-    coll::alltoall(sent.data(), sizeof(std::uint64_t), owed.data(), sizeof(std::uint64_t), world);
-    for (;;) {
-        const RankState& s = self_state();
-        int src = 0;
-        for (; src < n; ++src) {
-            auto it = s.recv_seq.find(src);
-            if ((it == s.recv_seq.end() ? 0 : it->second) < owed[static_cast<std::size_t>(src)]) break;
-        }
-        if (src == n) break;
-        rt::progress_network();
-        rt::yield();
-    }
-    ready_to_leave(self);
-    // Receives matched synchronous sends until here (the last while messages came in above): each
-    // sender must have heard of its matches, or a restart would leave its send waiting forever.
-    std::vector<std::uint64_t> told(static_cast<std::size_t>(n), 0),
-        heard_owed(static_cast<std::size_t>(n), 0);
-    for (const auto& [sender, count] : self_state().matches_told)
-        told[static_cast<std::size_t>(sender)] = count;
-    coll::alltoall(told.data(), sizeof(std::uint64_t), heard_owed.data(), sizeof(std::uint64_t), world);
-    for (int src = 0; src < n;) {
-        const auto& heard = self_state().matches_heard;
-        auto it = heard.find(src);
-        if ((it == heard.end() ? 0 : it->second) >= heard_owed[static_cast<std::size_t>(src)]) {
+// Tells every rank how many this rank sent it (`sent`, by destination: an alltoall), then waits
+// until it has counted as many from each (`counted(state)`, by source, read afresh as the network
+// runs).
+template <class Counted>
+void exchange_and_wait(const std::unordered_map<int, std::uint64_t>& sent, Counted counted,
+                       const Comm& world) {
+    auto n = static_cast<std::size_t>(rt::world_size());
+    std::vector<std::uint64_t> mine(n, 0), owed(n, 0);
+    for (const auto& [dest, count] : sent) mine[static_cast<std::size_t>(dest)] = count;
+    coll::alltoall(mine.data(), sizeof(std::uint64_t), owed.data(), sizeof(std::uint64_t), world);
+    for (std::size_t src = 0; src < n;) {
+        const std::unordered_map<int, std::uint64_t>& have = counted(self_state());
+        auto it = have.find(static_cast<int>(src));
+        if ((it == have.end() ? 0 : it->second) >= owed[src]) {
             ++src;
             continue;
         }
         rt::progress_network();
         rt::yield();
     }
+}
+
+// Step 2 of the protocol (see the top of the file), on the calling rank.
+void drain(rt::Rank* self, const Comm& world) {
+    exchange_and_wait(
+        self_state().send_seq, [](const RankState& s) -> const auto& { return s.recv_seq; }, world);
+    ready_to_leave(self);
+    // Receives matched synchronous sends until here (the last while messages came in above): each
+    // sender must have heard of its matches, or a restart would leave its send waiting forever.
+    exchange_and_wait(
+        self_state().matches_told, [](const RankState& s) -> const auto& { return s.matches_heard; }, world);
     while (self_state().sends_in_flight > 0) {
         rt::progress_network();
         rt::yield();

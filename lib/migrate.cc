@@ -302,9 +302,8 @@ void away_send_done(int rank, const Request* req) {
 }
 
 bool complete_away_request(const WireHeader& w) {
-    auto* req = reinterpret_cast<Request*>(static_cast<std::uintptr_t>(w.seq));
-    if (!rt::in_rank_slot(w.dst_world, req, sizeof *req) || !request_valid(req) ||
-        req->owner->id != w.dst_world || req->kind != RequestKind::send)
+    Request* req = send_request_named(w);
+    if (!req)
         rt::fail_job(1, "internal: a send completion for rank %d names no send request of it", w.dst_world);
     send_transport_done(req);
     return false;

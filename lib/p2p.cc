@@ -60,14 +60,13 @@ void deliver(Request* recv, const Envelope& env, const void* data) noexcept {
 
 void send_start(Request* req, int dest_world, const Envelope& env, const void* buf, bool synchronous) {
     rt::Rank* dest = rt::local_rank(dest_world);
+    req->owner->traffic.count(dest_world, env.bytes);
     if (!dest) {
         rt::count_sent(rt::pe_of(dest_world), env.bytes);
-        req->owner->traffic.count(dest_world, env.bytes);
         remote_send_start(req, dest_world, env, buf, synchronous);
         return;
     }
     rt::count_sent(rt::this_pe(), env.bytes);
-    req->owner->traffic.count(dest_world, env.bytes);
     rt::count_received(env.bytes);
     RankState& ds = state_of(dest);
     // Only after a migration can an earlier message of this pair still be between PEs.

@@ -9,15 +9,6 @@
 
 namespace mosix::lib {
 
-namespace {
-
-void matched(Request* req) noexcept {
-    req->await_match = false;
-    if (!req->sending) request_complete(req);
-}
-
-}  // namespace
-
 void send_transport_done(Request* req) noexcept {
     req->sending = false;
     if (req->in_flight) {
@@ -40,14 +31,22 @@ void tell_matched(rt::Rank* receiver, int sender, std::uint64_t request) {
     send_control(rt::pe_of(sender), w, {});
 }
 
-void on_send_matched(const WireHeader& w) {
+Request* send_request_named(const WireHeader& w) noexcept {
     auto* req = reinterpret_cast<Request*>(static_cast<std::uintptr_t>(w.seq));
     if (!rt::in_rank_slot(w.dst_world, req, sizeof *req) || !request_valid(req) ||
-        req->owner->id != w.dst_world || req->kind != RequestKind::send || !req->await_match)
+        req->owner->id != w.dst_world || req->kind != RequestKind::send)
+        return nullptr;
+    return req;
+}
+
+void on_send_matched(const WireHeader& w) {
+    Request* req = send_request_named(w);
+    if (!req || !req->await_match)
         rt::fail_job(1, "internal: rank %d's match of a synchronous send names no such send of rank %d",
                      w.src_world, w.dst_world);
     ++state_of(req->owner).matches_heard[w.src_world];
-    matched(req);
+    req->await_match = false;
+    if (!req->sending) request_complete(req);
 }
 
 }  // namespace mosix::lib

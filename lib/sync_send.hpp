@@ -35,4 +35,8 @@ void tell_matched(rt::Rank* receiver, int sender, std::uint64_t request);
 // Kind send_matched arrived for a rank on this PE (routed by location.cc otherwise).
 void on_send_matched(const WireHeader& w);
 
+// The send request of rank w.dst_world at address w.seq, as another PE names it (send_matched,
+// request_done), or nullptr if that is not one: an address from the wire is checked, not trusted.
+Request* send_request_named(const WireHeader& w) noexcept;
+
 }  // namespace mosix::lib
