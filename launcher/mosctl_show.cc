@@ -5,27 +5,14 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "tool_cli.hpp"
+
 namespace mosctl {
 
 namespace {
 
-std::string human_bytes(double b) {
-    const char* units[] = {"B", "K", "M", "G", "T"};
-    int u = 0;
-    while (b >= 1024 && u < 4) b /= 1024, ++u;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, u ? "%.1f%s" : "%.0f%s", b, units[u]);
-    return buf;
-}
-
-std::string human_count(double n) {
-    const char* units[] = {"", "k", "M", "G", "T"};
-    int u = 0;
-    while (n >= 1000 && u < 4) n /= 1000, ++u;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, u ? "%.1f%s" : "%.0f%s", n, units[u]);
-    return buf;
-}
+std::string human_bytes(double b) { return tool_cli::bytes_text(b, false); }
+std::string human_count(double n) { return tool_cli::count_text(n, false); }
 
 }  // namespace
 

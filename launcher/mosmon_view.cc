@@ -8,29 +8,16 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "tool_cli.hpp"
+
 namespace mosmon {
 
 using nlohmann::json;
 
 namespace {
 
-std::string bytes_text(double b) {
-    const char* units[] = {"B", "K", "M", "G", "T"};
-    int u = 0;
-    while (b >= 1024 && u < 4) b /= 1024, ++u;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, u && b < 100 ? "%.1f%s" : "%.0f%s", b, units[u]);
-    return buf;
-}
-
-std::string count_text(double n) {
-    const char* units[] = {"", "k", "M", "G", "T"};
-    int u = 0;
-    while (n >= 1000 && u < 4) n /= 1000, ++u;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, u && n < 100 ? "%.1f%s" : "%.0f%s", n, units[u]);
-    return buf;
-}
+std::string bytes_text(double b) { return tool_cli::bytes_text(b, true); }
+std::string count_text(double n) { return tool_cli::count_text(n, true); }
 
 std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 std::string format(const char* fmt, ...) {

@@ -12,6 +12,14 @@ namespace tool_cli {
 
 namespace {
 
+std::string scaled(double v, double step, const char* const (&units)[5], bool narrow) {
+    int u = 0;
+    while (v >= step && u < 4) v /= step, ++u;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u && (!narrow || v < 100) ? "%.1f%s" : "%.0f%s", v, units[u]);
+    return buf;
+}
+
 [[noreturn]] __attribute__((format(printf, 2, 3))) void usage_error(const char* tool, const char* fmt, ...) {
     std::va_list ap;
     va_start(ap, fmt);
@@ -42,6 +50,16 @@ void bad_option(const char* tool, int opt, char** argv) {
     }
     std::string name = optopt ? std::string("-") + static_cast<char>(optopt) : argv[optind - 1];
     usage_error(tool, "unknown option '%s'", name.substr(0, name.find('=')).c_str());
+}
+
+std::string bytes_text(double bytes, bool narrow) {
+    static const char* const units[5] = {"B", "K", "M", "G", "T"};
+    return scaled(bytes, 1024, units, narrow);
+}
+
+std::string count_text(double count, bool narrow) {
+    static const char* const units[5] = {"", "k", "M", "G", "T"};
+    return scaled(count, 1000, units, narrow);
 }
 
 }  // namespace tool_cli

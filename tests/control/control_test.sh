@@ -89,6 +89,18 @@ run_ctl() {
     echo "$got" | grep -Eq -e "$re" || fail "no line matches '$re'"
 }
 
+# migrate_rank3 MOSCTL: once rank 3 has said where it starts (asked before that, the move would be
+# over before the program could see it), asks the job to move it to PE 1.
+migrate_rank3() {
+    tries=0
+    until grep -q "^rank 3 starts on PE" "$tmp/out"; do
+        tries=$((tries + 1))
+        [ "$tries" -le 200 ] || fail "rank 3 did not say where it starts within 20 s: $(cat "$tmp/out")"
+        sleep 0.1
+    done
+    run_ctl 0 "^asked the job to move rank 3 to PE 1 " "$1" migrate 3 1
+}
+
 mode=$1
 shift
 case $mode in
@@ -213,14 +225,7 @@ migrate)
     mosexec=$1 mosctl=$2 prog=$3
     bg_job "$tmp/out" "$mosexec" -n 8 --pes 2 "$prog" 1 20
     wait_socket "$job"
-    # Asked before rank 3 first looks, the move would be over before the program could see it.
-    tries=0
-    until grep -q "^rank 3 starts on PE" "$tmp/out"; do
-        tries=$((tries + 1))
-        [ "$tries" -le 200 ] || fail "rank 3 did not say where it starts within 20 s: $(cat "$tmp/out")"
-        sleep 0.1
-    done
-    run_ctl 0 "^asked the job to move rank 3 to PE 1 " "$mosctl" migrate 3 1
+    migrate_rank3 "$mosctl"
     wait_end "$job" 40
     cat "$tmp/out"
     grep -q "^rank 3 starts on PE 0$" "$tmp/out" || fail "rank 3 did not start on PE 0"
@@ -345,15 +350,7 @@ report)
     target=$migrate  # rank_moves ends once rank 3 is on this PE: 0 at once, 1 after mosctl migrate
     bg_job "$tmp/out" "$mosexec" -n 8 --pes 2 --lb off --report "$tmp/run.html" "$prog" "$target" 30
     wait_socket "$job"
-    if [ "$migrate" = 1 ]; then
-        tries=0
-        until grep -q "^rank 3 starts on PE" "$tmp/out"; do
-            tries=$((tries + 1))
-            [ "$tries" -le 200 ] || fail "rank 3 did not say where it starts within 20 s: $(cat "$tmp/out")"
-            sleep 0.1
-        done
-        run_ctl 0 "^asked the job to move rank 3 to PE 1 " "$mosctl" migrate 3 1
-    fi
+    [ "$migrate" = 1 ] && migrate_rank3 "$mosctl"
     wait_end "$job" 60
     cat "$tmp/out"
     [ "$status" -eq 0 ] || fail "exit status $status"
