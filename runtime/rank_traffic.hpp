@@ -33,12 +33,6 @@ struct RankTraffic {
         peer[smallest] = to_rank;
         bytes[smallest] += n;
     }
-    // Bytes sent to rank `r` lately (0 if it is not among the slots).
-    std::uint64_t to(int r) const noexcept {
-        for (int i = 0; i < kSlots; ++i)
-            if (peer[i] == r) return bytes[i];
-        return 0;
-    }
     void decay() noexcept {
         for (std::uint64_t& b : bytes) b /= 2;
     }
